@@ -1,0 +1,104 @@
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "toolkit/cli/command.h"
+#include "toolkit/cli/console.h"
+#include "toolkit/cli/exit_codes.h"
+#include "toolkit/cli/options.h"
+#include "toolkit/cli/tool_info.h"
+#include "toolkit/engine/check.h"
+#include "toolkit/platform/host.h"
+#include "toolkit/report/check_report.h"
+#include "toolkit/spec/policy.h"
+
+namespace otharden {
+namespace {
+
+namespace po = boost::program_options;
+
+void PrintText(const CheckResult& result, const Policy& policy) {
+  const OsIdentity& os = result.os;
+  std::cout << "otharden check: policy " << policy.name << " (" << policy.path << ")\n"
+            << "  " << policy.title << "\n\n";
+  std::cout << "Host     " << (os.host_name.empty() ? "?" : os.host_name) << " ("
+            << (os.domain_joined ? "domain " : "workgroup ") << os.domain_or_workgroup << ")\n";
+  std::cout << "OS       Windows NT " << RtlVersionString(os.rtl)
+            << (os.rtl.csd.empty() ? "" : " " + os.rtl.csd) << ", "
+            << ProductTypeName(os.rtl.product_type) << ", " << ArchitectureName(os.native_architecture)
+            << "\n";
+  if (os.registry.product_name) std::cout << "Product  " << *os.registry.product_name << "\n";
+  std::cout << "Kernel   " << os.kernel_path << "  "
+            << (os.kernel_file_version ? os.kernel_file_version->ToString()
+                                       : "unreadable: " + os.kernel_error)
+            << "\n";
+
+  std::map<std::string, int> by_state;
+  for (const CbsPackage& p : result.packages) ++by_state[CbsStateName(p.current_state)];
+  std::cout << "Updates  " << result.packages.size() << " in the servicing store";
+  std::string counts;
+  for (const auto& [state, n] : by_state) counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + state;
+  std::cout << (counts.empty() ? "" : " (" + counts + ")") << "\n";
+  for (const CbsPackage& p : result.packages) {
+    char line[64];
+    std::snprintf(line, sizeof line, "         %-11s %-20s ", p.kb.empty() ? "-" : p.kb.c_str(),
+                  CbsStateName(p.current_state).c_str());
+    std::cout << line << p.name << "\n";
+  }
+
+  std::cout << "\nRequirements\n";
+  for (const Finding& f : result.findings) {
+    char prefix[64];
+    std::snprintf(prefix, sizeof prefix, "  %s  %-26s ", OutcomeName(f.outcome), f.title.c_str());
+    std::cout << prefix << Wrap(f.evidence, 35, 35) << "\n";
+    if (!f.remedy.empty()) std::cout << std::string(35, ' ') << "-> " << Wrap(f.remedy, 38, 38) << "\n";
+  }
+
+  const int fails = result.Count(Outcome::kFail);
+  const int warns = result.Count(Outcome::kWarn);
+  std::cout << "\nVERDICT: " << (result.compliant() ? "COMPLIANT" : "NOT COMPLIANT") << " ("
+            << fails << " failed, " << warns << " warning" << (warns == 1 ? "" : "s") << ", "
+            << result.Count(Outcome::kPass) << " passed)\n";
+}
+
+}  // namespace
+
+int RunCheckCommand(const std::vector<std::string>& args) {
+  po::options_description options("otharden check [--policy FILE] [--format text|xml]");
+  std::string policy_path, format = "text";
+  options.add_options()
+      ("policy", po::value(&policy_path)->value_name("FILE"),
+       "compliance policy (default: policies/esu-6003.xml next to the executable)")
+      ("format", po::value(&format)->value_name("text|xml"), "output format (default text)")
+      ("help,h", "show this help");
+  po::variables_map vm;
+  if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
+  if (format != "text" && format != "xml") {
+    return ReportError(Status::InvalidInput("--format must be 'text' or 'xml', not '" + format + "'"));
+  }
+  if (policy_path.empty()) {
+    Result<std::string> found = FindDataFile("policies/esu-6003.xml");
+    if (!found.ok()) return ReportError(found.status());
+    policy_path = *found;
+  }
+
+  Result<Policy> policy = LoadPolicyFile(policy_path);
+  if (!policy.ok()) return ReportError(policy.status());
+
+  std::unique_ptr<Host> host = OpenLocalHost();
+  Result<CheckResult> result = RunCheck(*host, *policy);
+  if (!result.ok()) {
+    std::cerr << "otharden check: cannot inspect this host.\n";
+    return ReportError(result.status());
+  }
+  if (format == "xml") {
+    std::cout << CheckResultToXml(*result, *policy, ThisTool());
+  } else {
+    PrintText(*result, *policy);
+  }
+  return result->compliant() ? kExitOk : kExitNotOk;
+}
+
+}  // namespace otharden

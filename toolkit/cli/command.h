@@ -1,0 +1,19 @@
+// The command table: one entry per `otharden <command>`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace otharden {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  // Runs with the arguments after the command name; returns the exit code.
+  int (*run)(const std::vector<std::string>& args);
+};
+
+int RunCheckCommand(const std::vector<std::string>& args);
+int RunVersionCommand(const std::vector<std::string>& args);
+
+}  // namespace otharden

@@ -1,0 +1,80 @@
+// otharden: one executable, git-style commands.
+#include <algorithm>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "toolkit/cli/command.h"
+#include "toolkit/cli/exit_codes.h"
+#include "toolkit/platform/startup.h"
+
+namespace otharden {
+namespace {
+
+const Command kCommands[] = {
+    {"check", "is this host on build 6003 with the ESU prerequisites? (exit 0 yes, 1 no)",
+     RunCheckCommand},
+    {"version", "print version, target and build configuration", RunVersionCommand},
+};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: otharden <command> [options]     (otharden <command> --help for more)\n\n"
+         "commands:\n";
+  for (const Command& c : kCommands) {
+    out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+  }
+  out << "\nexit codes: 0 ok/compliant/verified, 1 not compliant or verification failed,\n"
+         "            2 bad usage or bad input file, 3 apply failed and was rolled back,\n"
+         "            4 environment (not elevated, unsupported OS or architecture, API missing)\n";
+}
+
+// Levenshtein distance, for "did you mean".
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+int Main(std::vector<std::string> args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    PrintUsage(args.empty() ? std::cerr : std::cout);
+    return args.empty() ? kExitBadInput : kExitOk;
+  }
+  if (args[0] == "--version") args[0] = "version";
+  for (const Command& c : kCommands) {
+    if (args[0] == c.name) return c.run(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  std::cerr << "otharden: '" << args[0] << "' is not a command.";
+  for (const Command& c : kCommands) {
+    if (EditDistance(args[0], c.name) <= 2) {
+      std::cerr << " Did you mean '" << c.name << "'?";
+      break;
+    }
+  }
+  std::cerr << "\n\n";
+  PrintUsage(std::cerr);
+  return kExitBadInput;
+}
+
+}  // namespace
+}  // namespace otharden
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args = otharden::PrepareProcess(argc, argv);
+  try {
+    return otharden::Main(std::move(args));
+  } catch (const std::exception& e) {
+    std::cerr << "otharden: internal error: " << e.what() << "\n";
+    return otharden::kExitEnvironment;
+  }
+}

@@ -1,0 +1,38 @@
+// The host contract: everything the engine may ask of the machine it inspects or
+// changes. This header is the specification; backends implement it:
+//   win32/win32_host.cc  the live Windows host (the production path)
+//   memory_host.*        an in-memory host for unit tests (a test double, not a host)
+//   local_host_posix.cc  the native Linux build: every call says "not Windows"
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "toolkit/model/os_identity.h"
+#include "toolkit/model/status.h"
+#include "toolkit/model/update.h"
+
+namespace otharden {
+
+class Host {
+ public:
+  virtual ~Host() = default;
+
+  // Identifies the OS: RtlGetVersion, the CurrentVersion registry key, the
+  // ntoskrnl.exe file version, architecture, host and domain names.
+  // On success every field it could read is filled; a field it could not read is
+  // left empty and (for the kernel file) explained in kernel_error.
+  // On failure: kNotSupported when this is not a Windows host, kAccessDenied when
+  // the host refused a read that needs elevation.
+  virtual Result<OsIdentity> ReadOsIdentity() = 0;
+
+  // Lists the Component Based Servicing packages with their CurrentState, in
+  // the 64-bit registry view. An absent Packages key yields an empty list.
+  virtual Result<std::vector<CbsPackage>> ListCbsPackages() = 0;
+};
+
+// Opens the machine this process runs on. On the native (non-Windows) build this
+// returns a host whose every call fails with kNotSupported.
+std::unique_ptr<Host> OpenLocalHost();
+
+}  // namespace otharden

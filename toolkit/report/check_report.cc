@@ -1,0 +1,129 @@
+#include "toolkit/report/check_report.h"
+
+#include <tinyxml2.h>
+
+namespace otharden {
+namespace {
+
+using tinyxml2::XMLDocument;
+using tinyxml2::XMLElement;
+
+XMLElement* Child(XMLElement* parent, const char* name) {
+  return parent->InsertNewChildElement(name);
+}
+
+void SetOptional(XMLElement* el, const char* name, const std::optional<std::string>& value) {
+  if (value) el->SetAttribute(name, value->c_str());
+}
+
+void WriteOs(XMLElement* host, const OsIdentity& os) {
+  XMLElement* el = Child(host, "os");
+  el->SetAttribute("version", RtlVersionString(os.rtl).c_str());
+  el->SetAttribute("service-pack", os.rtl.service_pack_major);
+  el->SetAttribute("product-type", ProductTypeName(os.rtl.product_type));
+  el->SetAttribute("architecture", ArchitectureName(os.native_architecture));
+  el->SetAttribute("process-architecture", ArchitectureName(os.process_architecture));
+
+  XMLElement* rtl = Child(el, "rtl-get-version");
+  rtl->SetAttribute("major", os.rtl.major);
+  rtl->SetAttribute("minor", os.rtl.minor);
+  rtl->SetAttribute("build", os.rtl.build);
+  rtl->SetAttribute("csd", os.rtl.csd.c_str());
+  rtl->SetAttribute("service-pack-major", os.rtl.service_pack_major);
+  rtl->SetAttribute("service-pack-minor", os.rtl.service_pack_minor);
+  rtl->SetAttribute("product-type", ProductTypeName(os.rtl.product_type));
+
+  XMLElement* reg = Child(el, "registry");
+  SetOptional(reg, "current-version", os.registry.current_version);
+  SetOptional(reg, "current-build-number", os.registry.current_build_number);
+  SetOptional(reg, "csd-version", os.registry.csd_version);
+  SetOptional(reg, "build-lab", os.registry.build_lab);
+  SetOptional(reg, "build-lab-ex", os.registry.build_lab_ex);
+  SetOptional(reg, "product-name", os.registry.product_name);
+
+  XMLElement* kernel = Child(el, "kernel");
+  kernel->SetAttribute("path", os.kernel_path.c_str());
+  if (os.kernel_file_version) {
+    kernel->SetAttribute("file-version", os.kernel_file_version->ToString().c_str());
+  } else {
+    kernel->SetAttribute("error", os.kernel_error.c_str());
+  }
+}
+
+void WriteRollupRef(XMLElement* parent, const char* name, const std::optional<RollupEntry>& r) {
+  if (!r) return;
+  XMLElement* el = Child(parent, name);
+  el->SetAttribute("kb", r->kb.c_str());
+  el->SetAttribute("month", r->month.ToString().c_str());
+  if (r->min_kernel) el->SetAttribute("min-kernel", r->min_kernel->ToString().c_str());
+}
+
+}  // namespace
+
+std::string CheckResultToXml(const CheckResult& result, const Policy& policy,
+                             const ToolIdentity& tool) {
+  XMLDocument doc;
+  doc.InsertEndChild(doc.NewDeclaration());
+  XMLElement* root = doc.NewElement("otharden-report");
+  doc.InsertEndChild(root);
+  root->SetAttribute("format", kReportFormatVersion);
+  root->SetAttribute("kind", "check");
+
+  XMLElement* tool_el = Child(root, "tool");
+  tool_el->SetAttribute("name", "otharden");
+  tool_el->SetAttribute("version", tool.version.c_str());
+  tool_el->SetAttribute("target", tool.target.c_str());
+  tool_el->SetAttribute("build", tool.build.c_str());
+
+  XMLElement* host = Child(root, "host");
+  host->SetAttribute("name", result.os.host_name.c_str());
+  host->SetAttribute(result.os.domain_joined ? "domain" : "workgroup",
+                     result.os.domain_or_workgroup.c_str());
+  WriteOs(host, result.os);
+
+  XMLElement* updates = Child(host, "updates");
+  updates->SetAttribute("source", "component-based-servicing");
+  updates->SetAttribute("count", static_cast<unsigned>(result.packages.size()));
+  for (const CbsPackage& p : result.packages) {
+    XMLElement* el = Child(updates, "package");
+    el->SetAttribute("name", p.name.c_str());
+    if (!p.kb.empty()) el->SetAttribute("kb", p.kb.c_str());
+    el->SetAttribute("state", CbsStateName(p.current_state).c_str());
+    el->SetAttribute("state-code", p.current_state);
+  }
+
+  XMLElement* policy_el = Child(root, "policy");
+  policy_el->SetAttribute("name", policy.name.c_str());
+  policy_el->SetAttribute("title", policy.title.c_str());
+
+  XMLElement* findings = Child(root, "findings");
+  for (const Finding& f : result.findings) {
+    XMLElement* el = Child(findings, "finding");
+    el->SetAttribute("id", f.id.c_str());
+    el->SetAttribute("outcome", f.outcome == Outcome::kPass   ? "pass"
+                                : f.outcome == Outcome::kWarn ? "warn"
+                                                              : "fail");
+    el->SetAttribute("title", f.title.c_str());
+    Child(el, "evidence")->SetText(f.evidence.c_str());
+    if (!f.remedy.empty()) Child(el, "remedy")->SetText(f.remedy.c_str());
+  }
+
+  XMLElement* rollup = Child(root, "rollup");
+  if (result.rollup.months_behind) rollup->SetAttribute("months-behind", *result.rollup.months_behind);
+  WriteRollupRef(rollup, "latest", result.rollup.latest);
+  WriteRollupRef(rollup, "by-kb", result.rollup.by_kb);
+  WriteRollupRef(rollup, "by-kernel", result.rollup.by_kernel);
+  WriteRollupRef(rollup, "final", result.rollup.final_rollup);
+
+  XMLElement* verdict = Child(root, "verdict");
+  verdict->SetAttribute("result", result.compliant() ? "compliant" : "not-compliant");
+  verdict->SetAttribute("pass", result.Count(Outcome::kPass));
+  verdict->SetAttribute("warn", result.Count(Outcome::kWarn));
+  verdict->SetAttribute("fail", result.Count(Outcome::kFail));
+
+  tinyxml2::XMLPrinter printer;
+  doc.Print(&printer);
+  return printer.CStr();
+}
+
+}  // namespace otharden
