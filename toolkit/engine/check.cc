@@ -204,7 +204,7 @@ class Evaluator {
     pos.final_rollup = policy_.rollups.back();
     for (const RollupEntry& r : policy_.rollups) {
       auto it = states_.find(r.kb);
-      if (it != states_.end() && CbsStateMeansPresent(it->second)) pos.by_kb = r;
+      if (!r.kb.empty() && it != states_.end() && CbsStateMeansPresent(it->second)) pos.by_kb = r;
       if (r.min_kernel && os_.kernel_file_version && *r.min_kernel <= *os_.kernel_file_version &&
           r.min_kernel->build == os_.kernel_file_version->build) {
         pos.by_kernel = r;
@@ -216,8 +216,7 @@ class Evaluator {
     }
 
     const std::string title = "Monthly rollup";
-    const std::string final_text =
-        "the final rollup " + pos.final_rollup.kb + " (" + pos.final_rollup.month.ToString() + ")";
+    const std::string final_text = "the final rollup, " + RollupLabel(pos.final_rollup);
     const std::string remedy = "install " + final_text + " or the newest rollup the site allows";
     const Outcome lag_outcome = policy_.max_months_behind ? Outcome::kFail : Outcome::kWarn;
     if (!pos.latest) {
@@ -227,13 +226,11 @@ class Evaluator {
     }
     pos.months_behind = pos.final_rollup.month.Index() - pos.latest->month.Index();
 
-    std::string evidence = "by KB: " + (pos.by_kb ? pos.by_kb->kb + " (" + pos.by_kb->month.ToString() + ")"
-                                                  : std::string("none"));
+    std::string evidence = "by KB: " + (pos.by_kb ? RollupLabel(*pos.by_kb) : std::string("none"));
     evidence += "; by ntoskrnl.exe " +
                 (os_.kernel_file_version ? os_.kernel_file_version->ToString() : std::string("?")) +
                 ": " +
-                (pos.by_kernel ? pos.by_kernel->kb + " (" + pos.by_kernel->month.ToString() + ") or later"
-                               : std::string("none"));
+                (pos.by_kernel ? RollupLabel(*pos.by_kernel) + " or later" : std::string("none"));
     evidence += "; " + std::to_string(*pos.months_behind) + " month" +
                 (*pos.months_behind == 1 ? "" : "s") + " behind " + final_text;
 

@@ -53,7 +53,7 @@ void WriteOs(XMLElement* host, const OsIdentity& os) {
 void WriteRollupRef(XMLElement* parent, const char* name, const std::optional<RollupEntry>& r) {
   if (!r) return;
   XMLElement* el = Child(parent, name);
-  el->SetAttribute("kb", r->kb.c_str());
+  if (!r->kb.empty()) el->SetAttribute("kb", r->kb.c_str());
   el->SetAttribute("month", r->month.ToString().c_str());
   if (r->min_kernel) el->SetAttribute("min-kernel", r->min_kernel->ToString().c_str());
 }

@@ -24,6 +24,13 @@ std::string YearMonth::ToString() const {
   return buf;
 }
 
+std::string RollupLabel(const RollupEntry& rollup) {
+  if (rollup.kb.empty()) {
+    return rollup.month.ToString() + " rollup (ntoskrnl " + rollup.min_kernel->ToString() + ")";
+  }
+  return rollup.kb + " (" + rollup.month.ToString() + ")";
+}
+
 namespace {
 
 using tinyxml2::XMLElement;
@@ -291,33 +298,37 @@ class PolicyParser {
       std::optional<YearMonth> ym = YearMonth::Parse(*month);
       if (!ym) return xml_.ErrorAt(r, "month '" + *month + "' must look like 2019-04");
       entry.month = *ym;
-      Result<std::string> kb = xml_.RequiredAttribute(r, "kb");
-      if (!kb.ok()) return kb.status();
-      if (!IsKbNumber(*kb)) return xml_.ErrorAt(r, "'" + *kb + "' is not a KB number like KB4493471");
-      if (!kbs.insert(*kb).second) return xml_.ErrorAt(r, *kb + " is listed twice in <rollups>");
-      entry.kb = *kb;
+      if (std::optional<std::string> kb = xml_.Attribute(r, "kb")) {
+        if (!IsKbNumber(*kb)) return xml_.ErrorAt(r, "'" + *kb + "' is not a KB number like KB4493471");
+        if (!kbs.insert(*kb).second) return xml_.ErrorAt(r, *kb + " is listed twice in <rollups>");
+        entry.kb = *kb;
+      }
       if (std::optional<std::string> min = xml_.Attribute(r, "min-kernel")) {
         entry.min_kernel = FileVersion::Parse(*min);
         if (!entry.min_kernel) {
           return xml_.ErrorAt(r, "min-kernel '" + *min + "' must be a file version like 6.0.6003.20489");
         }
       }
+      if (entry.kb.empty() && !entry.min_kernel) {
+        return xml_.ErrorAt(r, "rollup " + entry.month.ToString() +
+                                   " needs a 'kb', a 'min-kernel' or both: nothing would recognise it");
+      }
       entry.note = xml_.Attribute(r, "note").value_or("");
       if (!(s = ReadProvenance(r, &entry.provenance)).ok()) return s;
       if (!policy_.rollups.empty()) {
         const RollupEntry& prev = policy_.rollups.back();
         if (!(prev.month < entry.month)) {
-          return xml_.ErrorAt(r, "rollup " + entry.kb + " (" + entry.month.ToString() +
-                                     ") must come after " + prev.kb + " (" + prev.month.ToString() +
-                                     "): list one rollup per month, oldest first");
+          return xml_.ErrorAt(r, "rollup " + RollupLabel(entry) + " must come after " +
+                                     RollupLabel(prev) + ": list one rollup per month, oldest first");
         }
       }
       // A later rollup cannot install an older kernel than an earlier one did.
       for (const RollupEntry& earlier : policy_.rollups) {
         if (earlier.min_kernel && entry.min_kernel && *entry.min_kernel < *earlier.min_kernel) {
-          return xml_.ErrorAt(r, "min-kernel " + entry.min_kernel->ToString() + " of " + entry.kb +
-                                     " is lower than " + earlier.min_kernel->ToString() + " of the earlier " +
-                                     earlier.kb);
+          return xml_.ErrorAt(r, "min-kernel " + entry.min_kernel->ToString() + " of " +
+                                     RollupLabel(entry) + " is lower than " +
+                                     earlier.min_kernel->ToString() + " of the earlier " +
+                                     RollupLabel(earlier));
         }
       }
       policy_.rollups.push_back(std::move(entry));

@@ -49,16 +49,20 @@ struct UpdateRequirement {
   std::vector<KbEntry> kbs;
 };
 
-// One monthly rollup in the catalogue.
+// One monthly rollup in the catalogue: known by its KB, by the ntoskrnl.exe
+// version it installs, or both (a row has at least one).
 struct RollupEntry {
   YearMonth month;
-  std::string kb;
+  std::string kb;  // empty where no public source gives the KB
   // The lowest ntoskrnl.exe file version the rollup installs; nullopt where no
   // public source gives it.
   std::optional<FileVersion> min_kernel;
   std::string note;
   Provenance provenance;
 };
+
+// "KB5014010 (2022-05)", or "2026-01 rollup (ntoskrnl 6.0.6003.23717)" without a KB.
+std::string RollupLabel(const RollupEntry& rollup);
 
 struct Policy {
   std::string path;   // the file it was read from

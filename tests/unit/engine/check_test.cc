@@ -130,6 +130,22 @@ TEST_CASE("the kernel revision finds a rollup the servicing store does not list"
   CHECK(r.rollup.by_kernel->kb == "KB4512476");  // 2019-08, min .20597
 }
 
+TEST_CASE("the final January 2026 update is recognised by its kernel revision alone") {
+  MemoryHost host = ServerHost(6003, "6.0.6003.23717");
+  host.AddPackage("KB4474419", 0x70);
+  host.AddPackage("KB4493730", 0x50);
+  host.AddPackage("KB4538484", 0x70);
+  CheckResult r = Check(host);
+  CHECK(r.compliant());
+  REQUIRE(r.rollup.by_kernel);
+  CHECK(r.rollup.by_kernel->month.ToString() == "2026-01");
+  CHECK(*r.rollup.months_behind == 0);
+  const Finding& rollup = FindingFor(r, "rollup");
+  CHECK(rollup.outcome == Outcome::kPass);
+  CHECK(rollup.evidence.find("0 months behind the final rollup, 2026-01 rollup (ntoskrnl 6.0.6003.23717)") !=
+        std::string::npos);
+}
+
 TEST_CASE("a rollup KB whose kernel is not in place yet is a warning") {
   MemoryHost host = ServerHost(6003, "6.0.6003.20489");
   host.AddPackage("KB5014010", 0x70);

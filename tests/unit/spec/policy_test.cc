@@ -47,6 +47,8 @@ TEST_CASE("the repository's esu-6003 policy loads") {
   REQUIRE(p->rollups.size() > 40);
   CHECK(p->rollups.front().kb == "KB4493471");
   CHECK(p->rollups.front().month.ToString() == "2019-04");
+  // The catalogue runs to the final update of January 2026 (FACTS.md).
+  CHECK(p->rollups.back().month.ToString() == "2026-01");
   for (const RollupEntry& r : p->rollups) {
     CHECK_FALSE(r.provenance.source.empty());
   }
@@ -85,6 +87,10 @@ TEST_CASE("policy validation refuses what would mislead a check") {
     CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" min-kernel=\"6.0.6003.20400\" "
                              "confidence=\"H\" source=\"t\"/>\n"))
               .find("is lower than 6.0.6003.20489") != std::string::npos);
+  }
+  SECTION("a rollup nothing could recognise") {
+    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" confidence=\"H\" source=\"t\"/>\n"))
+              .find("rollup 2019-05 needs a 'kb', a 'min-kernel' or both") != std::string::npos);
   }
   SECTION("a confidence grade that is not H, M or L") {
     CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" confidence=\"sure\" source=\"t\"/>\n"))

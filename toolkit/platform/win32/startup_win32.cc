@@ -1,8 +1,8 @@
-#include <shellapi.h>
-
 #include "toolkit/platform/startup.h"
 #include "toolkit/platform/win32/text.h"
 #include "toolkit/platform/win32/windows_api.h"
+// After windows_api.h: shellapi.h needs <windows.h> first.
+#include <shellapi.h>
 
 namespace otharden {
 

@@ -1,6 +1,4 @@
 // The live Windows host: the production path on Server 2008 SP2.
-#include <lm.h>
-
 #include <memory>
 
 #include "toolkit/platform/host.h"
@@ -8,6 +6,8 @@
 #include "toolkit/platform/win32/text.h"
 #include "toolkit/platform/win32/win32_error.h"
 #include "toolkit/platform/win32/windows_api.h"
+// After windows_api.h: lm.h needs <windows.h> first.
+#include <lm.h>
 
 namespace otharden {
 namespace {
