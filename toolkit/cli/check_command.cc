@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <fstream>
@@ -49,11 +50,16 @@ void PrintText(const CheckResult& result, const Policy& policy) {
   }
 
   std::cout << "\nRequirements\n";
+  size_t title_width = 0;
+  for (const Finding& f : result.findings) title_width = std::max(title_width, f.title.size());
+  const size_t column = 2 + 4 + 2 + title_width + 2;  // "  PASS  <title>  "
   for (const Finding& f : result.findings) {
-    char prefix[64];
-    std::snprintf(prefix, sizeof prefix, "  %s  %-26s ", OutcomeName(f.outcome), f.title.c_str());
-    std::cout << prefix << Wrap(f.evidence, 35, 35) << "\n";
-    if (!f.remedy.empty()) std::cout << std::string(35, ' ') << "-> " << Wrap(f.remedy, 38, 38) << "\n";
+    std::cout << "  " << OutcomeName(f.outcome) << "  " << f.title
+              << std::string(title_width - f.title.size() + 2, ' ') << Wrap(f.evidence, column, column)
+              << "\n";
+    if (!f.remedy.empty()) {
+      std::cout << std::string(column, ' ') << "-> " << Wrap(f.remedy, column + 3, column + 3) << "\n";
+    }
   }
 
   const int fails = result.Count(Outcome::kFail);

@@ -147,7 +147,7 @@ class Evaluator {
       disagreements.push_back("ntoskrnl.exe version unreadable (" + os_.kernel_error + ")");
     }
     if (disagreements.empty()) {
-      Add("version-sources", "Version sources agree", Outcome::kPass,
+      Add("version-sources", "Version sources", Outcome::kPass,
           "RtlGetVersion " + RtlVersionString(os_.rtl) + ", registry " + *reg.current_version +
               "." + *reg.current_build_number + ", ntoskrnl.exe " +
               os_.kernel_file_version->ToString());
@@ -155,7 +155,7 @@ class Evaluator {
     }
     std::string evidence;
     for (const std::string& d : disagreements) evidence += (evidence.empty() ? "" : "; ") + d;
-    Add("version-sources", "Version sources agree", Outcome::kWarn, evidence,
+    Add("version-sources", "Version sources", Outcome::kWarn, evidence,
         "the verdict uses RtlGetVersion; find out why the sources differ (compatibility "
         "settings, an update waiting for a reboot) before relying on it");
   }
@@ -216,8 +216,12 @@ class Evaluator {
     }
 
     const std::string title = "Monthly rollup";
-    const std::string final_text = "the final rollup, " + RollupLabel(pos.final_rollup);
-    const std::string remedy = "install " + final_text + " or the newest rollup the site allows";
+    const RollupEntry& last = pos.final_rollup;
+    const std::string final_text = "the final update (" + last.month.ToString() + ", " +
+                                   (last.kb.empty() ? "ntoskrnl " + last.min_kernel->ToString() : last.kb) +
+                                   ")";
+    const std::string remedy = "install the newest monthly rollup the site allows; " + final_text +
+                               " is the last one for Server 2008 SP2";
     const Outcome lag_outcome = policy_.max_months_behind ? Outcome::kFail : Outcome::kWarn;
     if (!pos.latest) {
       Add("rollup", title, lag_outcome,

@@ -37,7 +37,7 @@ std::string KbFromPackageName(const std::string& name) {
   // The identity part ends at the first '~'; the KB number sits in it after "_for_".
   const std::string head = name.substr(0, name.find('~'));
   for (size_t i = 0; i + 2 < head.size(); ++i) {
-    bool at_token = (i == 0 || head[i - 1] == '_');
+    bool at_token = (i == 0 || head[i - 1] == '_' || head[i - 1] == '-');
     if (!at_token) continue;
     if (std::toupper(static_cast<unsigned char>(head[i])) != 'K' ||
         std::toupper(static_cast<unsigned char>(head[i + 1])) != 'B')

@@ -92,7 +92,7 @@ TEST_CASE("6003 in May 2022 with every prerequisite is compliant and 44 months b
   CHECK(*r.rollup.months_behind == expected);
   const Finding& rollup = FindingFor(r, "rollup");
   CHECK(rollup.outcome == (expected > 0 ? Outcome::kWarn : Outcome::kPass));
-  CHECK(rollup.evidence.find(std::to_string(expected) + " months behind the final rollup") !=
+  CHECK(rollup.evidence.find(std::to_string(expected) + " months behind the final update") !=
         std::string::npos);
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("the final January 2026 update is recognised by its kernel revision al
   CHECK(*r.rollup.months_behind == 0);
   const Finding& rollup = FindingFor(r, "rollup");
   CHECK(rollup.outcome == Outcome::kPass);
-  CHECK(rollup.evidence.find("0 months behind the final rollup, 2026-01 rollup (ntoskrnl 6.0.6003.23717)") !=
+  CHECK(rollup.evidence.find("0 months behind the final update (2026-01, ntoskrnl 6.0.6003.23717)") !=
         std::string::npos);
 }
 

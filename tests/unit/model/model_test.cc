@@ -30,6 +30,7 @@ TEST_CASE("KB numbers come out of CBS package names") {
   CHECK(KbFromPackageName("Package_for_KB4493471~31bf3856ad364e35~amd64~~6.0.1.2") == "KB4493471");
   CHECK(KbFromPackageName("Package_1_for_KB4474419~31bf3856ad364e35~x86~~6.0.1.0") == "KB4474419");
   CHECK(KbFromPackageName("Package_for_kb5014010~31bf3856ad364e35~amd64~~6.0.1.5") == "KB5014010");
+  CHECK(KbFromPackageName("VistaSP2-KB948465~31bf3856ad364e35~amd64~~6.0.6002.18005") == "KB948465");
   CHECK(KbFromPackageName("Package_for_RollupFix~31bf3856ad364e35~amd64~~6003.1.1") == "");
   CHECK(KbFromPackageName("Microsoft-Windows-Foundation-Package~31bf3856ad364e35~amd64~~6.0.6001.18000") == "");
   // A KB-like text after the identity part does not count.

@@ -1,0 +1,103 @@
+# lib.sh - shared helpers of the otharden 2008 host SIMULATOR (tests/sim).
+# Sourced by make-host.sh, run-in-host.sh and selftest.sh; not executable on its own.
+#
+# The simulator stands in for real Windows Server 2008 hosts in tests: it is Wine 8
+# with a crafted prefix. Everything here is test tooling, never product code.
+# shellcheck shell=bash disable=SC2034   # variables here are used by the scripts that source it
+
+# Exit codes shared by the simulator scripts (the product uses 0..4, see DESIGN.md):
+SIM_EXIT_USAGE=2     # bad usage or bad host description
+SIM_EXIT_SKIP=77     # cannot simulate this here (e.g. 32-bit without wine32): SKIP, loudly
+SIM_EXIT_ERROR=125   # simulator failure (Wine missing, prefix broken, ...)
+
+SIM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SIM_ROOT=$(cd "$SIM_DIR/../.." && pwd)
+SIM_BUILD=${SIM_BUILD_DIR:-$SIM_ROOT/build/sim}
+SIM_WINE=${SIM_WINE:-wine}
+SIM_WINESERVER=${SIM_WINESERVER:-wineserver}
+SIM_WINEBOOT=${SIM_WINEBOOT:-wineboot}
+
+# Executables that get the per-application settings (native ntoskrnl.exe, optional
+# Wine Version). Extend with make-host.sh --app NAME.exe or SIM_APPS="a.exe b.exe".
+SIM_DEFAULT_APPS="otharden.exe probe.exe"
+
+sim_log()  { printf '%s: %s\n' "${SIM_PROG:-sim}" "$*" >&2; }
+sim_die()  { local code=$1; shift; printf '%s: error: %s\n' "${SIM_PROG:-sim}" "$*" >&2; exit "$code"; }
+sim_skip() { printf '%s: SKIP: %s\n' "${SIM_PROG:-sim}" "$*" >&2; exit "$SIM_EXIT_SKIP"; }
+
+# Milliseconds since the epoch (GNU date).
+sim_now_ms() { date +%s%3N; }
+# sim_elapsed START_MS -> "1.234"
+sim_elapsed() { local d=$(( $(sim_now_ms) - $1 )); printf '%d.%03d' $((d / 1000)) $((d % 1000)); }
+
+sim_need_wine() {
+    command -v "$SIM_WINE" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "'$SIM_WINE' not found (install Debian's wine + wine64)"
+    command -v "$SIM_WINESERVER" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "'$SIM_WINESERVER' not found"
+}
+
+# Can this Wine run 32-bit (i386) Windows code?  Debian: only with wine32:i386 installed
+# (/usr/lib/wine/wine). Without it, a 32-bit exe under the wine64 loader starts in
+# "experimental wow64 mode", fails to load syswow64\ntdll.dll and exits with status 0
+# and NO output - a silent false pass, which is why callers must check this first.
+# Override with SIM_HAVE_WINE32=0/1.
+sim_have_wine32() {
+    if [ -n "${SIM_HAVE_WINE32:-}" ]; then [ "$SIM_HAVE_WINE32" = 1 ]; return; fi
+    [ -x /usr/lib/wine/wine ] && return 0
+    local d
+    for d in /usr/lib/i386-linux-gnu/wine/i386-windows /usr/lib/x86_64-linux-gnu/wine/i386-windows \
+             /usr/lib/wine/i386-windows /usr/lib32/wine/i386-windows /opt/wine*/lib/wine/i386-windows; do
+        [ -f "$d/ntdll.dll" ] && return 0
+    done
+    return 1
+}
+
+# PE machine of a Windows executable: prints x64, x86, arm64 or unknown.
+sim_pe_arch() {
+    local f=$1 off mz machine
+    mz=$(od -An -N2 -tx1 "$f" 2>/dev/null | tr -d ' \n')
+    [ "$mz" = 4d5a ] || { echo unknown; return; }
+    off=$(od -An -j60 -N4 -tu4 "$f" 2>/dev/null | tr -d ' \n')
+    [ -n "$off" ] || { echo unknown; return; }
+    machine=$(od -An -j$((off + 4)) -N2 -tx2 "$f" 2>/dev/null | tr -d ' \n')
+    case "$machine" in
+        8664) echo x64 ;;
+        014c) echo x86 ;;
+        aa64) echo arm64 ;;
+        *) echo unknown ;;
+    esac
+}
+
+# Environment for every Wine call on prefix $1: quiet, headless, no desktop integration.
+sim_wine_env() {
+    export WINEPREFIX=$1
+    export WINEDEBUG=${SIM_WINEDEBUG:--all}
+    unset DISPLAY WAYLAND_DISPLAY WINEARCH WINELOADERNOEXEC
+    # winemenubuilder would write .desktop files under $HOME; it is also disabled in the
+    # base prefix registry, this covers prefixes made some other way.
+    export WINEDLLOVERRIDES=${SIM_WINEDLLOVERRIDES-winemenubuilder.exe=d}
+}
+
+# Run wine / wineserver without the lock descriptors (8, 9): a wineserver started by
+# the call would otherwise inherit them and keep a lock after the script is done.
+sim_wine()       { "$SIM_WINE" "$@" 8>&- 9>&-; }
+sim_wineserver() { "$SIM_WINESERVER" "$@" 8>&- 9>&-; }
+
+# Stop the wineserver of the current WINEPREFIX (if any) and every process in it;
+# -k makes the server write system.reg/user.reg before it exits (verified, Wine 8.0).
+sim_wineserver_stop() {
+    sim_wineserver -k >/dev/null 2>&1 || true
+    sim_wineserver -w >/dev/null 2>&1 || true
+}
+
+# sim_lock FILE FD: take an exclusive lock on FILE through file descriptor FD (a number
+# 3..9); held until sim_unlock FD or exit. Without flock(1) it only warns.
+sim_lock() {
+    mkdir -p "$(dirname "$1")"
+    eval "exec $2>\"\$1\""
+    if command -v flock >/dev/null 2>&1; then
+        flock "$2"
+    else
+        sim_log "warning: flock(1) not found, no locking around $1"
+    fi
+}
+sim_unlock() { eval "exec $1>&-"; }

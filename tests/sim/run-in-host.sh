@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# run-in-host.sh - otharden 2008 host SIMULATOR: run a Windows executable in a simulated
+# host prefix made by make-host.sh, as if on that 2008 host.
+#
+#   tests/sim/run-in-host.sh PREFIXDIR EXE [ARGS...]
+#
+# - EXE is a Linux path to a PE file (or, if no such file exists, a name/path Wine resolves
+#   inside the prefix, such as cmd.exe or 'C:\windows\system32\reg.exe').
+# - stdin/stdout/stderr pass through; the exit status is EXE's exit status.
+# - Each run is its own "boot": the prefix's wineserver is stopped before and after, and
+#   runs on the same prefix are serialised with a lock (PREFIXDIR.lock), so tests are
+#   isolated and the registry files are flushed when this returns.
+# - At session start the computer name is re-applied (Wine's wineboot resets it from the
+#   Unix host name on every session start).
+# - 32-bit EXEs need wine32 (i386). Without it Wine runs nothing, prints nothing and exits
+#   with status 0; this script refuses instead and exits 77 (SKIP) with a loud message.
+#
+# Exit: EXE's status; 2 bad usage; 77 SKIP (cannot run this EXE here); 125 simulator failure.
+# Environment: SIM_WINEDEBUG (default -all), SIM_HAVE_WINE32=0/1 (override detection).
+set -euo pipefail
+SIM_PROG=run-in-host
+# shellcheck source=lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+if [ $# -lt 2 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
+    echo "usage: run-in-host.sh PREFIXDIR EXE [ARGS...]" >&2
+    exit "$SIM_EXIT_USAGE"
+fi
+PREFIX=$1; shift
+EXE=$1; shift
+case "$PREFIX" in /*) ;; *) PREFIX="$(pwd)/$PREFIX" ;; esac
+PREFIX=${PREFIX%/}
+[ -f "$PREFIX/sim/host.env" ] && [ -f "$PREFIX/system.reg" ] ||
+    sim_die "$SIM_EXIT_ERROR" "$PREFIX is not a simulated host (run make-host.sh first)"
+# shellcheck disable=SC1091
+. "$PREFIX/sim/host.env"
+sim_need_wine
+
+if [ -f "$EXE" ]; then
+    case "$EXE" in /*) ;; *) EXE="$(pwd)/$EXE" ;; esac
+    exe_arch=$(sim_pe_arch "$EXE")
+    case "$exe_arch" in
+        x64)
+            [ "$SIM_HOST_ARCH" = x64 ] ||
+                sim_die "$SIM_EXIT_ERROR" "$EXE is a 64-bit program and host $SIM_HOST is x86 (32-bit Windows cannot run it)"
+            ;;
+        x86)
+            sim_have_wine32 ||
+                sim_skip "$(basename "$EXE") is a 32-bit (i386) program and this Wine has no 32-bit support (wine32 not installed); a 32-bit run cannot be simulated here"
+            ;;
+        *) sim_die "$SIM_EXIT_ERROR" "$EXE is not an x86/x64 PE executable (machine: $exe_arch)" ;;
+    esac
+elif [[ "$EXE" == */* ]] && [[ "$EXE" != [A-Za-z]:* ]]; then
+    sim_die "$SIM_EXIT_ERROR" "no such file: $EXE"
+fi
+
+sim_lock "$PREFIX.lock" 9
+sim_wine_env "$PREFIX"
+sim_wineserver_stop                   # nothing left over from an earlier run
+trap 'sim_wineserver_stop' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
+
+# Start the session: wineboot --init runs with the first process; then restore the
+# simulated computer name for this session.
+# Output of this first process goes to a file, never to a pipe: the system processes it
+# starts (services.exe, winedevice.exe, ...) inherit its stdout/stderr and would keep a
+# pipe open (a caller reading our output through $(...) or | would then hang).
+sim_wineserver -p 30 >/dev/null 2>&1 || true   # keep one server for both steps below
+session_log="$PREFIX/sim/session.log"
+if ! sim_wine regedit /S "$PREFIX/sim/session.reg" >"$session_log" 2>&1 </dev/null; then
+    cat "$session_log" >&2
+    sim_die "$SIM_EXIT_ERROR" "could not start a session in $PREFIX"
+fi
+
+rc=0
+sim_wine "$EXE" "$@" || rc=$?
+exit "$rc"
