@@ -32,11 +32,21 @@ for preset in native win64 win32; do
     continue
   fi
   echo "=== $preset: test"
-  if ctest --preset "$preset"; then
+  ctest --preset "$preset" 2>&1 | tee "build/$preset.ctest.log"
+  if [[ ${PIPESTATUS[0]} -eq 0 ]]; then
     summary+=("$preset: all tests passed")
   else
     summary+=("$preset: tests FAILED")
     status=1
+  fi
+  # CTest hides the output of skipped tests; a skip must be seen, with its reason.
+  if grep -q 'Skipped' "build/$preset.ctest.log"; then
+    skipped=$(grep -E '^[[:space:]]+[0-9]+ - .*\(Skipped\)' "build/$preset.ctest.log" | sed -E 's/^[[:space:]]*[0-9]+ - //; s/ \(Skipped\)//' | xargs)
+    echo "################################################################################"
+    echo "# $preset: SKIPPED tests: $skipped"
+    grep -h '^# ' "build/$preset/Testing/Temporary/LastTest.log" | awk '!seen[$0]++'
+    echo "################################################################################"
+    summary+=("$preset: SKIPPED $skipped (see the banner above for why)")
   fi
 done
 
