@@ -14,6 +14,7 @@ repo=$(cd "$here/../.." && pwd)
 sim=$repo/tests/sim
 hosts=$sim/hosts
 work=${SIM_BUILD_DIR:-$repo/build/sim}/e2e-$(basename "$(dirname "$exe")")
+rm -rf "$work"  # this test owns its work folder: start clean
 mkdir -p "$work"
 
 # The 32-bit exe runs only where Wine has 32-bit support.
@@ -123,6 +124,49 @@ if xmllint --noout - <<<"$xml" 2>/dev/null && grep -q '<verdict result="complian
 else
   echo "FAIL 6003-2022-05-full: --format xml output:"
   sed 's/^/    | /' <<<"$xml"
+  failures=$((failures + 1))
+fi
+
+# Signed reports written on the simulated host: the kit key is made by the
+# Windows executable itself; the report must validate against the XSD and
+# verify with Debian's minisign.
+keys=$work/keys
+reports=$work/reports
+rm -rf "$keys" "$reports"
+mkdir -p "$keys"
+printf 'e2e kit passphrase\r\n' >"$keys/pass.txt"
+if "$sim/run-in-host.sh" "$work/6003-2022-05-full" "$exe" keygen --out "$(winepath_of "$keys/kit")" \
+     --passphrase-file "$(winepath_of "$keys/pass.txt")" >"$work/keygen.log" 2>&1; then
+  for host in 6003-2022-05-full vanilla-6002; do
+    out=$("$sim/run-in-host.sh" "$work/$host" "$exe" check --policy "$(winepath_of "$repo/policies/esu-6003.xml")" \
+          --report "$(winepath_of "$reports")" --key "$(winepath_of "$keys/kit.key")" \
+          --passphrase-file "$(winepath_of "$keys/pass.txt")" --operator "E2E Technician" 2>&1)
+    code=$?
+    report=$(ls -t "$reports"/*-check.xml 2>/dev/null | head -1)
+    problems=""
+    [[ $code -le 1 ]] || problems+="exit $code; "
+    [[ -n $report && -f $report.minisig ]] || problems+="no report and signature in $reports; "
+    if [[ -n $report ]]; then
+      [[ $(basename "$report") =~ ^scanner-0[0-9]-[0-9]{8}T[0-9]{6}Z-check\.xml$ ]] || problems+="unexpected name $(basename "$report"); "
+      xmllint --noout --schema "$repo/toolkit/report/otharden-report.xsd" "$report" 2>"$work/xsd.log" ||
+        problems+="XSD: $(cat "$work/xsd.log"); "
+      minisign -V -q -m "$report" -p "$keys/kit.pub" >/dev/null 2>&1 || problems+="minisign does not verify it; "
+      grep -q 'operator="E2E Technician"' "$report" || problems+="operator not recorded; "
+      grep -Eq '<tool [^>]*sha256="[0-9a-f]{64}"' "$report" || problems+="no executable hash; "
+      rm -f "$report" "$report.minisig"
+    fi
+    if [[ -z $problems ]]; then
+      echo "ok   $host: check --report wrote a signed report that validates and verifies with minisign"
+      passed=$((passed + 1))
+    else
+      echo "FAIL $host: check --report: $problems"
+      sed 's/^/    | /' <<<"$out"
+      failures=$((failures + 1))
+    fi
+  done
+else
+  echo "FAIL keygen on the simulated host:"
+  sed 's/^/    | /' "$work/keygen.log"
   failures=$((failures + 1))
 fi
 

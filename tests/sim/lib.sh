@@ -101,3 +101,104 @@ sim_lock() {
     fi
 }
 sim_unlock() { eval "exec $1>&-"; }
+
+# ---------------------------------------------------------------------------------------
+# Simulated services and sessions (see README "Services" and "Sessions")
+# ---------------------------------------------------------------------------------------
+# Inside a simulated host everything of the simulator lives in C:\otharden-sim
+# (drive_c/otharden-sim): sim_service.exe (the one executable behind every simulated
+# service), sim_scm.exe (the SCM helper), install.txt, logs\<service>.log and
+# logs\violations.log.
+SIM_WIN_DIR='C:\otharden-sim'
+SIM_PREFIX_DIR=drive_c/otharden-sim
+
+# sim_build_service_tools x64|x86: build (once per source/compiler version) sim_service.exe
+# and sim_scm.exe under $SIM_BUILD/service/<arch>-<hash>/ and set SIM_SERVICE_EXE and
+# SIM_SCM_EXE. Static, -D_WIN32_WINNT=0x0600; imports KERNEL32, ADVAPI32, msvcrt only.
+sim_build_service_tools() {
+    local arch=$1 tc key dir work f
+    if [ "$arch" = x64 ]; then tc=x86_64-w64-mingw32; else tc=i686-w64-mingw32; fi
+    command -v "$tc-gcc" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "$tc-gcc not found (install gcc-mingw-w64)"
+    key=$( { cat "$SIM_DIR/service/sim_service.c" "$SIM_DIR/service/sim_scm.c"; "$tc-gcc" --version | head -1; } |
+           md5sum | cut -c1-12)
+    dir="$SIM_BUILD/service/$arch-$key"
+    SIM_SERVICE_EXE="$dir/sim_service.exe"
+    SIM_SCM_EXE="$dir/sim_scm.exe"
+    [ -f "$SIM_SERVICE_EXE" ] && [ -f "$SIM_SCM_EXE" ] && return 0
+    mkdir -p "$SIM_BUILD/service"
+    work=$(mktemp -d "$SIM_BUILD/service/tmp.XXXXXX")
+    for f in sim_service sim_scm; do
+        "$tc-gcc" -O1 -Wall -Wextra -municode -static -s -D_WIN32_WINNT=0x0600 -DWINVER=0x0600 \
+            -o "$work/$f.exe" "$SIM_DIR/service/$f.c" >"$work/$f.log" 2>&1 || {
+            cat "$work/$f.log" >&2; rm -rf "$work"
+            sim_die "$SIM_EXIT_ERROR" "cannot build tests/sim/service/$f.c"
+        }
+    done
+    mkdir -p "$dir"
+    mv -f "$work/sim_service.exe" "$work/sim_scm.exe" "$dir/"
+    rm -rf "$work"
+}
+
+# Pid of the wineserver of the current WINEPREFIX (Linux /proc scan), or nothing.
+sim_wineserver_pid() {
+    local p comm
+    for p in /proc/[0-9]*; do
+        comm=$(cat "$p/comm" 2>/dev/null) || continue
+        case "$comm" in wineserver*) ;; *) continue ;; esac
+        if tr '\0' '\n' 2>/dev/null < "$p/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX"; then
+            echo "${p#/proc/}"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Marker of an open session (session.sh begin ... end); shell syntax.
+sim_session_marker() { printf '%s/sim/session.open' "$1"; }
+
+# sim_session_close PREFIX: end an open session (if any): stop its watchdog (a process
+# session.sh started, by its process group id) and the wineserver, remove the marker.
+# Needs sim_wine_env PREFIX. The caller holds PREFIX.lock.
+sim_session_close() {
+    local marker SIM_SESSION_WATCHDOG=""
+    marker=$(sim_session_marker "$1")
+    if [ -f "$marker" ]; then
+        # shellcheck disable=SC1090
+        . "$marker"
+        if [ -n "$SIM_SESSION_WATCHDOG" ] && [ "$SIM_SESSION_WATCHDOG" -gt 1 ] 2>/dev/null; then
+            kill -- "-$SIM_SESSION_WATCHDOG" 2>/dev/null || true
+        fi
+    fi
+    sim_wineserver_stop
+    rm -f "$marker"
+}
+
+# sim_session_boot PREFIX: start a session ("boot") in PREFIX: a persistent wineserver
+# (`wineserver -p`: it lives until `wineserver -k`. Service processes do not keep a
+# wineserver alive: without -p (default 3 s) services.exe and every running service are
+# gone a few seconds after the last ordinary process exits - tested, Wine 8.0),
+# the first process (wineboot: services.exe starts every
+# auto-start service; then regedit re-applies sim/session.reg, the computer name), then -
+# for hosts with simulated services - sim_scm.exe ensure brings every simulated service
+# into its described state (SIM_HOST_SERVICES_ENSURE from host.env: stops first,
+# dependents before dependencies, then starts, dependencies first).
+# All output goes to PREFIX/sim/session.log (never to a pipe: the system processes
+# started here inherit it). Needs sim_wine_env PREFIX and host.env sourced.
+sim_session_boot() {
+    local prefix=$1 log="$1/sim/session.log"
+    sim_wineserver -p >/dev/null 2>&1 || true
+    if ! sim_wine regedit /S "$prefix/sim/session.reg" >"$log" 2>&1 </dev/null; then
+        cat "$log" >&2
+        sim_log "could not start a session in $prefix"
+        return 1
+    fi
+    if [ -n "${SIM_HOST_SERVICES_ENSURE:-}" ]; then
+        # shellcheck disable=SC2086   # the list is NAME=state words
+        if ! sim_wine "$SIM_WIN_DIR\\sim_scm.exe" ensure $SIM_HOST_SERVICES_ENSURE >>"$log" 2>&1 </dev/null; then
+            cat "$log" >&2
+            sim_log "could not bring the simulated services of $prefix into their described state"
+            return 1
+        fi
+    fi
+    return 0
+}

@@ -16,7 +16,11 @@
 #      C:\windows\system32\ntoskrnl.exe (x64 hosts: a different revision in syswow64),
 #      loaded only by the apps listed (otharden.exe, probe.exe, --app ..., $SIM_APPS)
 #      through HKCU\Software\Wine\AppDefaults\<app>\DllOverrides "ntoskrnl.exe"="native";
-#   4. the wineserver is stopped (-k flushes the registry files).
+#   4. simulated services (`service=` lines): sim_service.exe and sim_scm.exe (built from
+#      tests/sim/service/, cached under build/sim/service) are copied to C:\otharden-sim
+#      and every service is created in Wine's SCM with CreateServiceW (sim_scm.exe
+#      install), replacing a Wine service of the same name (never a protected one);
+#   5. the wineserver is stopped (-k flushes the registry files).
 #
 # Exit: 0 ready; 2 bad usage / bad host file; 77 SKIP (x86 host needs wine32, which is
 # not installed); 125 simulator failure. PREFIXDIR is replaced if it is empty or was
@@ -64,9 +68,10 @@ t_start=$(sim_now_ms)
 # ---------------------------------------------------------------------------------------
 declare -A H=()
 packages=()
+services=()
 known_keys=" description arch version build current_build csd sp sp_minor product product_name
  edition_id buildlab buildlabex ntoskrnl syswow64_ntoskrnl computer dns_hostname dns_domain
- wine_version package "
+ wine_version package service "
 known_keys=" $(printf '%s' "$known_keys" | tr -s '[:space:]' ' ') "
 lineno=0
 bad() { sim_die "$SIM_EXIT_USAGE" "$HOSTFILE:$lineno: $*"; }
@@ -86,6 +91,8 @@ while IFS= read -r line || [ -n "$line" ]; do
     fi
     if [ "$key" = package ]; then
         packages+=("$val")
+    elif [ "$key" = service ]; then
+        services+=("$lineno:$val")
     else
         [ -z "${H[$key]+x}" ] || bad "duplicate key '$key'"
         H[$key]=$val
@@ -178,6 +185,112 @@ for p in "${packages[@]}"; do
     pkg_names+=("$full"); pkg_states+=("$pstate_n")
 done
 
+# services: "NAME start=auto|demand|disabled state=running|stopped [display="..."]
+#            [depends=A,B] [delayed] [refuses-stop] [slow-stop=N] [slow-start=N]
+#            [fail-start] [type=own]"
+# Wine's own services that a host may not replace (Wine itself needs them).
+SIM_PROTECTED_SERVICES=" rpcss plugplay eventlog mountmgr ndis nsiproxy winebus winehid wineusb winmgmt msiserver http "
+svc_names=(); svc_start=(); svc_state=(); svc_display=(); svc_deps=(); svc_delayed=()
+svc_refuse=(); svc_slow_stop=(); svc_slow_start=(); svc_fail=()
+declare -A svc_index=()
+declare -A svc_display_seen=()
+for entry in "${services[@]}"; do
+    lineno=${entry%%:*}
+    rest=${entry#*:}
+    [[ "$rest" =~ ^([A-Za-z0-9_.-]{1,80})([[:space:]].*)?$ ]] ||
+        bad "service: expected a service name (A-Z a-z 0-9 _ . -, at most 80) first, got '$rest'"
+    name=${BASH_REMATCH[1]}; rest=${BASH_REMATCH[2]}
+    lname=$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')
+    [ -z "${svc_index[$lname]+x}" ] || bad "service: duplicate service $name"
+    case "$SIM_PROTECTED_SERVICES" in *" $lname "*)
+        bad "service: $name is one of Wine's own services the simulator must not replace" ;;
+    esac
+    s_start=""; s_state=""; s_display=$name; s_deps=""; s_delayed=0; s_refuse=0
+    s_slow_stop=0; s_slow_start=0; s_fail=0
+    while :; do
+        rest=${rest#"${rest%%[![:space:]]*}"}
+        [ -n "$rest" ] || break
+        if [[ "$rest" =~ ^([a-z-]+)=\"([^\"]*)\"([[:space:]].*)?$ ]] ||
+           [[ "$rest" =~ ^([a-z-]+)=([^[:space:]\"]*)([[:space:]].*)?$ ]]; then
+            k=${BASH_REMATCH[1]}; v=${BASH_REMATCH[2]}; rest=${BASH_REMATCH[3]}
+        elif [[ "$rest" =~ ^([a-z-]+)([[:space:]].*)?$ ]]; then
+            k=${BASH_REMATCH[1]}; v=""; rest=${BASH_REMATCH[2]}
+            case "$k" in
+                delayed|refuses-stop|fail-start) ;;
+                start|state|display|depends|slow-stop|slow-start|type) bad "service $name: '$k' needs a value" ;;
+                *) bad "service $name: unknown attribute '$k'" ;;
+            esac
+        else
+            bad "service $name: cannot parse '$rest'"
+        fi
+        case "$k" in
+            start) case "$v" in auto|demand|disabled) s_start=$v ;;
+                   *) bad "service $name: start must be auto, demand or disabled (boot/system are for drivers)" ;; esac ;;
+            state) case "$v" in running|stopped) s_state=$v ;; *) bad "service $name: state must be running or stopped" ;; esac ;;
+            display) [ -n "$v" ] || bad "service $name: empty display name"; s_display=$v ;;
+            depends) [[ "$v" =~ ^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$ ]] || bad "service $name: depends=NAME[,NAME...]"
+                     s_deps=$v ;;
+            delayed) s_delayed=1 ;;
+            refuses-stop) s_refuse=1 ;;
+            fail-start) s_fail=1 ;;
+            slow-stop|slow-start)
+                [[ "$v" =~ ^[0-9]{1,3}$ ]] && [ "$((10#$v))" -le 120 ] || bad "service $name: $k=SECONDS (0..120)"
+                if [ "$k" = slow-stop ]; then s_slow_stop=$((10#$v)); else s_slow_start=$((10#$v)); fi ;;
+            type) [ "$v" = own ] || bad "service $name: only type=own (SERVICE_WIN32_OWN_PROCESS) is simulated" ;;
+            *) bad "service $name: unknown attribute '$k'" ;;
+        esac
+    done
+    [ -n "$s_start" ] || bad "service $name: start= is required"
+    [ -n "$s_state" ] || bad "service $name: state= is required"
+    ldisp=$(printf '%s' "$s_display" | tr '[:upper:]' '[:lower:]')
+    [ -z "${svc_display_seen[$ldisp]+x}" ] || bad "service $name: display name '$s_display' is used twice (the SCM refuses that)"
+    svc_display_seen[$ldisp]=1
+    [ "$s_delayed" = 0 ] || [ "$s_start" = auto ] || bad "service $name: delayed needs start=auto"
+    if [ "$s_fail" = 1 ] && [ "$s_state" = running ]; then bad "service $name: fail-start and state=running contradict"; fi
+    if [ "$s_refuse" = 1 ] && [ "$s_state" = stopped ] && [ "$s_start" = auto ] && [ "$s_delayed" = 0 ]; then
+        bad "service $name: refuses-stop + start=auto + state=stopped cannot be simulated (Wine starts it at session start and it cannot be stopped)"
+    fi
+    svc_index[$lname]=${#svc_names[@]}
+    svc_names+=("$name"); svc_start+=("$s_start"); svc_state+=("$s_state"); svc_display+=("$s_display")
+    svc_deps+=("$s_deps"); svc_delayed+=("$s_delayed"); svc_refuse+=("$s_refuse")
+    svc_slow_stop+=("$s_slow_stop"); svc_slow_start+=("$s_slow_start"); svc_fail+=("$s_fail")
+done
+lineno='-'
+# dependencies: described services only, no cycles; a running service needs running
+# dependencies (Windows starts them first). svc_order: dependencies before dependents.
+svc_order=()
+declare -A svc_mark=()
+svc_visit() {
+    local i=$1 d ld j
+    case "${svc_mark[$i]:-0}" in
+        2) return ;;
+        1) bad "service ${svc_names[$i]}: circular dependency" ;;
+    esac
+    svc_mark[$i]=1
+    local IFS=,
+    for d in ${svc_deps[$i]}; do
+        ld=$(printf '%s' "$d" | tr '[:upper:]' '[:lower:]')
+        [ -n "${svc_index[$ld]+x}" ] || bad "service ${svc_names[$i]}: depends on $d, which this host does not describe"
+        j=${svc_index[$ld]}
+        [ "$j" != "$i" ] || bad "service ${svc_names[$i]}: depends on itself"
+        if [ "${svc_state[$i]}" = running ] && [ "${svc_state[$j]}" != running ]; then
+            bad "service ${svc_names[$i]}: state=running but its dependency $d is state=${svc_state[$j]} (impossible on Windows)"
+        fi
+        svc_visit "$j"
+    done
+    svc_mark[$i]=2
+    svc_order+=("$i")
+}
+for i in "${!svc_names[@]}"; do svc_visit "$i"; done
+svc_ensure=""
+for ((k = ${#svc_order[@]} - 1; k >= 0; k--)); do
+    i=${svc_order[$k]}
+    if [ "${svc_state[$i]}" = stopped ]; then svc_ensure+="${svc_ensure:+ }${svc_names[$i]}=stopped:${svc_start[$i]}"; fi
+done
+for i in "${svc_order[@]}"; do
+    if [ "${svc_state[$i]}" = running ]; then svc_ensure+="${svc_ensure:+ }${svc_names[$i]}=running:${svc_start[$i]}"; fi
+done
+
 for a in $SIM_DEFAULT_APPS ${SIM_APPS:-}; do apps+=("$a"); done
 uniq_apps=()
 for a in "${apps[@]}"; do
@@ -196,6 +309,9 @@ if [ "${H[arch]}" = x64 ]; then
     TC=x86_64-w64-mingw32; WINEARCH_=win64
 else
     TC=i686-w64-mingw32; WINEARCH_=win32
+fi
+if [ ${#svc_names[@]} -gt 0 ]; then
+    sim_build_service_tools "${H[arch]}"     # sets SIM_SERVICE_EXE, SIM_SCM_EXE
 fi
 for t in "$TC-windres" "$TC-ld" "$TC-objcopy"; do
     command -v "$t" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "$t not found (install binutils-mingw-w64 / mingw-w64-tools)"
@@ -265,7 +381,7 @@ fi
 sim_lock "$PREFIX.lock" 9      # same lock as run-in-host.sh uses for this prefix
 if [ -e "$PREFIX" ]; then
     if [ -f "$PREFIX/sim/host.env" ]; then
-        ( sim_wine_env "$PREFIX"; sim_wineserver_stop )
+        ( sim_wine_env "$PREFIX"; sim_session_close "$PREFIX" )
         rm -rf "$PREFIX"
     elif [ -d "$PREFIX" ] && [ -z "$(ls -A "$PREFIX")" ]; then
         rmdir "$PREFIX"
@@ -302,6 +418,33 @@ rm -f "$PREFIX/.sim-base-stamp"
 echo disable > "$PREFIX/.update-timestamp"
 mkdir -p "$PREFIX/sim"
 cp "$HOSTFILE" "$PREFIX/sim/host.desc"
+
+# Simulated services: the executables and the install list (sim_scm.exe install format:
+# NAME TAB START TAB DISPLAY TAB DEPENDS TAB BINPATH TAB DELAYED), plus sim/services.tsv
+# for tests (header line first).
+if [ ${#svc_names[@]} -gt 0 ]; then
+    mkdir -p "$PREFIX/$SIM_PREFIX_DIR/logs"
+    cp "$SIM_SERVICE_EXE" "$SIM_SCM_EXE" "$PREFIX/$SIM_PREFIX_DIR/"
+    {
+        for i in "${!svc_names[@]}"; do
+            args=""
+            [ "${svc_refuse[$i]}" = 0 ] || args+=" --refuse-stop"
+            [ "${svc_slow_stop[$i]}" = 0 ] || args+=" --slow-stop ${svc_slow_stop[$i]}"
+            [ "${svc_slow_start[$i]}" = 0 ] || args+=" --slow-start ${svc_slow_start[$i]}"
+            [ "${svc_fail[$i]}" = 0 ] || args+=" --fail-start"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\r\n' "${svc_names[$i]}" "${svc_start[$i]}" "${svc_display[$i]}" \
+                "${svc_deps[$i]:--}" "$SIM_WIN_DIR\\sim_service.exe$args" "${svc_delayed[$i]}"
+        done
+    } > "$PREFIX/$SIM_PREFIX_DIR/install.txt"
+    {
+        printf 'name\tstart\tstate\tdelayed\trefuses_stop\tslow_stop\tslow_start\tfail_start\tdepends\tdisplay\n'
+        for i in "${!svc_names[@]}"; do
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${svc_names[$i]}" "${svc_start[$i]}" "${svc_state[$i]}" \
+                "${svc_delayed[$i]}" "${svc_refuse[$i]}" "${svc_slow_stop[$i]}" "${svc_slow_start[$i]}" \
+                "${svc_fail[$i]}" "${svc_deps[$i]:--}" "${svc_display[$i]}"
+        done
+    } > "$PREFIX/sim/services.tsv"
+fi
 
 # ---------------------------------------------------------------------------------------
 # 5. ntoskrnl.exe stand-ins: resource-only PE images carrying only a VERSIONINFO
@@ -465,6 +608,14 @@ session_reg > "$PREFIX/sim/session.reg"
         echo '"InstallUser"="S-1-5-18"'
         echo
     done
+    if [ ${#svc_names[@]} -gt 0 ]; then
+        # Wine's services.exe starts DelayedAutostart=1 services AutoStartDelay ms after
+        # its autostart (default 120000, like Windows' ~2 min). The simulator starts the
+        # delayed services that must run itself at session start; 24 h keeps Wine from
+        # changing anything by itself during a session.
+        echo '[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control]'
+        printf '"AutoStartDelay"=%s\n\n' "$(dw 86400000)"
+    fi
     session_reg | sed 1d
 } > "$PREFIX/sim/host.reg"
 
@@ -480,6 +631,9 @@ session_reg > "$PREFIX/sim/session.reg"
     pk=""
     for i in "${!pkg_names[@]}"; do pk+="${pk:+ }${pkg_names[$i]}=0x$(printf '%x' "${pkg_states[$i]}")"; done
     printf 'SIM_HOST_PACKAGES=%q\n' "$pk"
+    printf 'SIM_HOST_SERVICES=%q\n' "${svc_names[*]:-}"
+    # what sim_session_boot passes to sim_scm.exe ensure at every session start
+    printf 'SIM_HOST_SERVICES_ENSURE=%q\n' "$svc_ensure"
 } > "$PREFIX/sim/host.env.tmp"
 
 (
@@ -491,6 +645,14 @@ session_reg > "$PREFIX/sim/session.reg"
         cat "$log" >&2
         sim_die "$SIM_EXIT_ERROR" "regedit /S failed on $PREFIX/sim/host.reg"
     }
+    if [ ${#svc_names[@]} -gt 0 ]; then
+        # CreateServiceW through Wine's SCM (services.exe writes the registry keys)
+        sim_wine "$SIM_WIN_DIR\\sim_scm.exe" install "$SIM_WIN_DIR\\install.txt" \
+            >"$PREFIX/sim/install.log" 2>&1 </dev/null || {
+            cat "$PREFIX/sim/install.log" >&2
+            sim_die "$SIM_EXIT_ERROR" "could not create the simulated services (sim_scm.exe install)"
+        }
+    fi
     sim_wineserver_stop
 ) || exit $?
 
@@ -500,6 +662,20 @@ awk -v want="\"CurrentBuildNumber\"=\"${H[build]}\"" '
     insec && $0 == want { found = 1 }
     END { exit found ? 0 : 1 }' "$PREFIX/system.reg" ||
     sim_die "$SIM_EXIT_ERROR" "CurrentBuildNumber=${H[build]} not found in $PREFIX/system.reg after import"
+# Every simulated service must be in the flushed registry with its Start value.
+for i in "${!svc_names[@]}"; do
+    case "${svc_start[$i]}" in auto) sv=2 ;; demand) sv=3 ;; disabled) sv=4 ;; esac
+    awk -v key="[System\\\\\\\\CurrentControlSet\\\\\\\\Services\\\\\\\\${svc_names[$i]}]" -v want="\"Start\"=dword:0000000$sv" '
+        /^\[/ { insec = (tolower($1) == tolower(key)) }
+        insec && $0 == want { found = 1 }
+        END { exit found ? 0 : 1 }' "$PREFIX/system.reg" ||
+        sim_die "$SIM_EXIT_ERROR" "service ${svc_names[$i]}: Start=$sv not found in $PREFIX/system.reg after sim_scm.exe install"
+done
+if [ ${#svc_names[@]} -gt 0 ]; then
+    replaced=$(sed -n 's/^service=\([^ ]*\) install=replaced.*/\1/p' "$PREFIX/sim/install.log" | tr -d '\r' | tr '\n' ' ')
+    printf 'SIM_HOST_SERVICES_REPLACED=%q\n' "${replaced% }" >> "$PREFIX/sim/host.env.tmp"
+    [ -z "$replaced" ] || sim_log "$HOSTNAME_: replaced Wine's own service(s): ${replaced% }"
+fi
 mv "$PREFIX/sim/host.env.tmp" "$PREFIX/sim/host.env"
 sim_unlock 9
 

@@ -10,8 +10,11 @@
 # - Each run is its own "boot": the prefix's wineserver is stopped before and after, and
 #   runs on the same prefix are serialised with a lock (PREFIXDIR.lock), so tests are
 #   isolated and the registry files are flushed when this returns.
+#   Exception: while a session is open (tests/sim/session.sh begin PREFIXDIR), EXE runs in
+#   that session and the wineserver is left running (still serialised by the lock).
 # - At session start the computer name is re-applied (Wine's wineboot resets it from the
-#   Unix host name on every session start).
+#   Unix host name on every session start), and simulated services are started/stopped
+#   into the state the host description gives (Wine itself starts only auto services).
 # - 32-bit EXEs need wine32 (i386). Without it Wine runs nothing, prints nothing and exits
 #   with status 0; this script refuses instead and exits 77 (SKIP) with a loud message.
 #
@@ -56,23 +59,27 @@ fi
 
 sim_lock "$PREFIX.lock" 9
 sim_wine_env "$PREFIX"
+
+if [ -f "$(sim_session_marker "$PREFIX")" ]; then
+    # A session opened by session.sh begin: run in it, leave it running (no new boot, no
+    # wineserver -k; the registry files are flushed by session.sh end).
+    sim_wineserver_pid >/dev/null ||
+        sim_die "$SIM_EXIT_ERROR" "the session opened in $PREFIX by session.sh begin has ended (no wineserver; watchdog timeout?): run tests/sim/session.sh end $PREFIX"
+    rc=0
+    sim_wine "$EXE" "$@" || rc=$?
+    exit "$rc"
+fi
+
 sim_wineserver_stop                   # nothing left over from an earlier run
 trap 'sim_wineserver_stop' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
 
-# Start the session: wineboot --init runs with the first process; then restore the
-# simulated computer name for this session.
-# Output of this first process goes to a file, never to a pipe: the system processes it
-# starts (services.exe, winedevice.exe, ...) inherit its stdout/stderr and would keep a
-# pipe open (a caller reading our output through $(...) or | would then hang).
-sim_wineserver -p 30 >/dev/null 2>&1 || true   # keep one server for both steps below
-session_log="$PREFIX/sim/session.log"
-if ! sim_wine regedit /S "$PREFIX/sim/session.reg" >"$session_log" 2>&1 </dev/null; then
-    cat "$session_log" >&2
-    sim_die "$SIM_EXIT_ERROR" "could not start a session in $PREFIX"
-fi
+# Start the session ("boot"): wineboot runs with the first process (services.exe starts
+# the auto-start services), the simulated computer name is re-applied, and simulated
+# services are brought into their described state. See sim_session_boot in lib.sh.
+sim_session_boot "$PREFIX" || sim_die "$SIM_EXIT_ERROR" "could not start a session in $PREFIX (see $PREFIX/sim/session.log)"
 
 rc=0
 sim_wine "$EXE" "$@" || rc=$?

@@ -12,7 +12,12 @@
 #include "toolkit/cli/tool_info.h"
 #include "toolkit/engine/check.h"
 #include "toolkit/platform/host.h"
-#include "toolkit/report/check_report.h"
+#include "toolkit/report/report_xml.h"
+#include "toolkit/cli/passphrase.h"
+#include "toolkit/cli/report_output.h"
+#include "toolkit/sign/digest.h"
+#include "toolkit/sign/minisign.h"
+#include "toolkit/spec/xml_input.h"
 #include "toolkit/spec/policy.h"
 
 namespace otharden {
@@ -72,17 +77,33 @@ void PrintText(const CheckResult& result, const Policy& policy) {
 }  // namespace
 
 int RunCheckCommand(const std::vector<std::string>& args) {
-  po::options_description options("otharden check [--policy FILE] [--format text|xml]");
-  std::string policy_path, format = "text";
+  po::options_description options(
+      "otharden check [--policy FILE] [--format text|xml]\n"
+      "               [--report DIR --key KIT.key [--passphrase-file FILE]] [--operator NAME]");
+  std::string policy_path, format = "text", report_dir, key_path, passphrase_file, operator_name;
   options.add_options()
       ("policy", po::value(&policy_path)->value_name("FILE"),
        "compliance policy (default: policies/esu-6003.xml next to the executable)")
       ("format", po::value(&format)->value_name("text|xml"), "output format (default text)")
+      ("report", po::value(&report_dir)->value_name("DIR"),
+       "also write a signed report DIR/<host>-<UTC time>-check.xml (+ .minisig)")
+      ("key", po::value(&key_path)->value_name("KIT.key"), "secret key that signs the report")
+      ("passphrase-file", po::value(&passphrase_file)->value_name("FILE"),
+       "read the key's passphrase from FILE instead of asking")
+      ("operator", po::value(&operator_name)->value_name("NAME"),
+       "who ran the check, recorded in the report")
       ("help,h", "show this help");
   po::variables_map vm;
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
   if (format != "text" && format != "xml") {
     return ReportError(Status::InvalidInput("--format must be 'text' or 'xml', not '" + format + "'"));
+  }
+  if (!report_dir.empty() && key_path.empty()) {
+    return ReportError(Status::InvalidInput(
+        "--report needs --key KIT.key: reports are always signed (see 'otharden keygen')"));
+  }
+  if (report_dir.empty() && !key_path.empty()) {
+    return ReportError(Status::InvalidInput("--key is only used with --report DIR"));
   }
   if (policy_path.empty()) {
     Result<std::string> found = FindDataFile("policies/esu-6003.xml");
@@ -90,8 +111,20 @@ int RunCheckCommand(const std::vector<std::string>& args) {
     policy_path = *found;
   }
 
-  Result<Policy> policy = LoadPolicyFile(policy_path);
+  Result<std::string> policy_text = ReadInputFile(policy_path);
+  if (!policy_text.ok()) return ReportError(policy_text.status());
+  Result<Policy> policy = ParsePolicy(policy_path, *policy_text);
   if (!policy.ok()) return ReportError(policy.status());
+  const DocumentRef policy_file{policy_path, Sha256Hex(*policy_text)};
+
+  // Open the signing key before touching the host: a wrong passphrase should
+  // cost the technician seconds, not a whole check.
+  std::optional<SecretKey> key;
+  if (!key_path.empty()) {
+    Result<SecretKey> opened = OpenSecretKeyFile(key_path, passphrase_file);
+    if (!opened.ok()) return ReportError(opened.status());
+    key.emplace(std::move(*opened));
+  }
 
   std::unique_ptr<Host> host = OpenLocalHost();
   Result<CheckResult> result = RunCheck(*host, *policy);
@@ -99,10 +132,19 @@ int RunCheckCommand(const std::vector<std::string>& args) {
     std::cerr << "otharden check: cannot inspect this host.\n";
     return ReportError(result.status());
   }
+  const ReportContext context = CurrentReportContext("check", operator_name);
   if (format == "xml") {
-    std::cout << CheckResultToXml(*result, *policy, ThisTool());
+    std::cout << CheckReportXml(*result, *policy, policy_file, context);
   } else {
     PrintText(*result, *policy);
+  }
+  if (key) {
+    const std::string verdict = result->compliant() ? "compliant" : "not-compliant";
+    Result<std::string> written =
+        WriteSignedReport(report_dir, result->os.host_name, context, verdict,
+                          CheckReportXml(*result, *policy, policy_file, context), *key);
+    if (!written.ok()) return ReportError(written.status());
+    std::cerr << "Report: " << *written << " (signed, key id " << key->KeyIdHex() << ")\n";
   }
   return result->compliant() ? kExitOk : kExitNotOk;
 }

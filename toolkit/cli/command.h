@@ -15,5 +15,12 @@ struct Command {
 
 int RunCheckCommand(const std::vector<std::string>& args);
 int RunVersionCommand(const std::vector<std::string>& args);
+int RunReportCommand(const std::vector<std::string>& args);
+int RunKeygenCommand(const std::vector<std::string>& args);
+int RunSignCommand(const std::vector<std::string>& args);
+int RunVerifyCommand(const std::vector<std::string>& args);
+int RunPlanCommand(const std::vector<std::string>& args);
+int RunApplyCommand(const std::vector<std::string>& args);
+int RunRollbackCommand(const std::vector<std::string>& args);
 
 }  // namespace otharden

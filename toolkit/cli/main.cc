@@ -12,9 +12,20 @@
 namespace otharden {
 namespace {
 
+// In the order a technician meets them on site.
 const Command kCommands[] = {
     {"check", "is this host on build 6003 with the ESU prerequisites? (exit 0 yes, 1 no)",
      RunCheckCommand},
+    {"plan", "show what a profile would change: plan --profile FILE (changes nothing)", RunPlanCommand},
+    {"apply", "make a profile's changes, journalled: apply --profile FILE", RunApplyCommand},
+    {"rollback", "undo an apply from its journal: rollback --journal FILE", RunRollbackCommand},
+    {"report", "render a signed report as an HTML page: report render R.xml --html R.html",
+     RunReportCommand},
+    {"keygen", "create a minisign-compatible key pair: keygen --out DIR/NAME", RunKeygenCommand},
+    {"sign", "sign a file with a secret key: sign FILE --key NAME.key (writes FILE.minisig)",
+     RunSignCommand},
+    {"verify", "verify a signature: verify FILE --pub NAME.pub | --trusted DIR (exit 0 valid, 1 not)",
+     RunVerifyCommand},
     {"version", "print version, target and build configuration", RunVersionCommand},
 };
 

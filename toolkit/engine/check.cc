@@ -194,8 +194,14 @@ class Evaluator {
           "restart the host to finish installing " + pending->kb + ", then check again");
       return;
     }
-    std::string evidence = "none of " + JoinNames(req.kbs, [](const KbEntry& k) { return k.kb; }) +
-                           " found in the servicing store";
+    // Name the update to install; a long list of its successors would bury it.
+    std::string evidence =
+        req.kbs.size() == 1 ? "none of " + req.kbs.front().kb
+        : req.kbs.size() <= 3
+            ? "none of " + JoinNames(req.kbs, [](const KbEntry& k) { return k.kb; })
+            : "none of " + req.kbs.front().kb + " or the " + std::to_string(req.kbs.size() - 1) +
+                  " later updates that replace it";
+    evidence += " found in the servicing store";
     Add(req.id, req.title, Outcome::kFail, evidence, req.remedy);
   }
 

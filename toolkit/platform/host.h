@@ -5,10 +5,14 @@
 //   local_host_posix.cc  the native Linux build: every call says "not Windows"
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "toolkit/model/os_identity.h"
+#include "toolkit/model/service.h"
 #include "toolkit/model/status.h"
 #include "toolkit/model/update.h"
 
@@ -29,6 +33,28 @@ class Host {
   // Lists the Component Based Servicing packages with their CurrentState, in
   // the 64-bit registry view. An absent Packages key yields an empty list.
   virtual Result<std::vector<CbsPackage>> ListCbsPackages() = 0;
+
+  // --- Services (through the Service Control Manager) ---
+
+  // The service's configuration and state; nullopt when no such service is
+  // installed. delayed_auto_start is nullopt where the SCM cannot report it.
+  virtual Result<std::optional<ServiceConfig>> ReadService(const std::string& name) = 0;
+
+  // Names of the services that depend on `name` and are running now.
+  virtual Result<std::vector<std::string>> RunningDependents(const std::string& name) = 0;
+
+  // Sets the start type, and the delayed auto-start flag when `delayed` has a
+  // value. kNotSupported when the SCM cannot set the delayed flag
+  // (ERROR_INVALID_LEVEL); the start type is then still changed.
+  virtual Status SetServiceStart(const std::string& name, ServiceStartType start,
+                                 std::optional<bool> delayed) = 0;
+
+  // (Not StartService/StopService: <windows.h> defines StartService as a macro.)
+  // Stops / starts the service and waits until it is stopped / running, at most
+  // `timeout`. A service that refuses (does not accept stop, fails to start)
+  // or does not get there in time is an error naming the service.
+  virtual Status StopServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) = 0;
+  virtual Status StartServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) = 0;
 };
 
 // Opens the machine this process runs on. On the native (non-Windows) build this

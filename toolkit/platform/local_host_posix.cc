@@ -16,6 +16,21 @@ class NotWindowsHost : public Host {
   Result<std::vector<CbsPackage>> ListCbsPackages() override {
     return Status::NotSupported(kNotWindows);
   }
+  Result<std::optional<ServiceConfig>> ReadService(const std::string&) override {
+    return Status::NotSupported(kNotWindows);
+  }
+  Result<std::vector<std::string>> RunningDependents(const std::string&) override {
+    return Status::NotSupported(kNotWindows);
+  }
+  Status SetServiceStart(const std::string&, ServiceStartType, std::optional<bool>) override {
+    return Status::NotSupported(kNotWindows);
+  }
+  Status StopServiceAndWait(const std::string&, std::chrono::milliseconds) override {
+    return Status::NotSupported(kNotWindows);
+  }
+  Status StartServiceAndWait(const std::string&, std::chrono::milliseconds) override {
+    return Status::NotSupported(kNotWindows);
+  }
 };
 
 }  // namespace

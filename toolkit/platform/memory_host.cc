@@ -18,4 +18,89 @@ void MemoryHost::AddPackage(const std::string& kb, uint32_t state) {
   packages.push_back(CbsPackage{name, kb, state});
 }
 
+ServiceConfig* MemoryHost::Find(const std::string& name) {
+  for (ServiceConfig& s : services) {
+    if (SameServiceName(s.name, name)) return &s;
+  }
+  return nullptr;
+}
+
+ServiceConfig& MemoryHost::AddService(const std::string& name, ServiceStartType start, bool running) {
+  ServiceConfig config;
+  config.name = name;
+  config.display_name = name;
+  config.start = start;
+  config.delayed_auto_start = delayed_supported ? std::optional<bool>(false) : std::nullopt;
+  config.running = running;
+  services.push_back(config);
+  return services.back();
+}
+
+Result<std::optional<ServiceConfig>> MemoryHost::ReadService(const std::string& name) {
+  if (ServiceConfig* s = Find(name)) return std::optional<ServiceConfig>(*s);
+  return std::optional<ServiceConfig>();
+}
+
+Result<std::vector<std::string>> MemoryHost::RunningDependents(const std::string& name) {
+  std::vector<std::string> dependents;
+  for (const auto& [service, dependencies] : depends_on) {
+    for (const std::string& d : dependencies) {
+      const ServiceConfig* config = Find(service);
+      if (SameServiceName(d, name) && config && config->running) dependents.push_back(service);
+    }
+  }
+  return dependents;
+}
+
+Status MemoryHost::SetServiceStart(const std::string& name, ServiceStartType start,
+                                   std::optional<bool> delayed) {
+  ServiceConfig* s = Find(name);
+  if (!s) return Status::NotFound("service '" + name + "' does not exist");
+  if (failing_changes.count(name)) {
+    return Status::AccessDenied("service '" + name + "': ChangeServiceConfigW failed: Access is denied (5)");
+  }
+  s->start = start;
+  calls.push_back("start " + name + " " + StartTypeName(start));
+  if (delayed) {
+    if (!delayed_supported) {
+      return Status::NotSupported("service '" + name + "': delayed auto-start is not supported");
+    }
+    s->delayed_auto_start = delayed;
+    calls.push_back("delayed " + name + " " + (*delayed ? "1" : "0"));
+  }
+  return Status::Ok();
+}
+
+Status MemoryHost::StopServiceAndWait(const std::string& name, std::chrono::milliseconds) {
+  ServiceConfig* s = Find(name);
+  if (!s) return Status::NotFound("service '" + name + "' does not exist");
+  if (!s->running) return Status::Ok();
+  if (!s->accepts_stop) {
+    return Status::IoError("service '" + name + "': ControlService failed: The requested control is not "
+                           "valid for this service (1052)");
+  }
+  Result<std::vector<std::string>> dependents = RunningDependents(name);
+  if (!dependents->empty()) {
+    return Status::IoError("service '" + name + "': ControlService failed: A stop control has been sent "
+                           "to a service that other running services are dependent on (2401)");
+  }
+  s->running = false;
+  calls.push_back("stop " + name);
+  return Status::Ok();
+}
+
+Status MemoryHost::StartServiceAndWait(const std::string& name, std::chrono::milliseconds) {
+  ServiceConfig* s = Find(name);
+  if (!s) return Status::NotFound("service '" + name + "' does not exist");
+  if (s->running) return Status::Ok();
+  if (s->start == ServiceStartType::kDisabled) {
+    return Status::IoError("service '" + name + "': StartServiceW failed: The service cannot be started, "
+                           "either because it is disabled or because it has no enabled devices "
+                           "associated with it (1058)");
+  }
+  s->running = true;
+  calls.push_back("run " + name);
+  return Status::Ok();
+}
+
 }  // namespace otharden

@@ -1,8 +1,12 @@
 // An in-memory Host for unit tests: returns exactly the data it was given, or the
-// Status it was told to fail with. A test double, not a simulation of Windows.
+// Status it was told to fail with, and records every change it is asked to make.
+// A test double, not a simulation of Windows.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "toolkit/platform/host.h"
@@ -16,11 +20,28 @@ class MemoryHost : public Host {
   std::optional<Status> os_failure;        // when set, ReadOsIdentity fails with it
   std::optional<Status> packages_failure;  // when set, ListCbsPackages fails with it
 
+  // Services by name; depends_on[name] lists the services `name` depends on.
+  std::vector<ServiceConfig> services;
+  std::map<std::string, std::vector<std::string>> depends_on;
+  bool delayed_supported = true;         // false: like Wine, ERROR_INVALID_LEVEL
+  std::set<std::string> failing_changes;  // SetServiceStart on these fails
+  // Every change made, in order: "start NAME auto", "stop NAME", "run NAME".
+  std::vector<std::string> calls;
+
   Result<OsIdentity> ReadOsIdentity() override;
   Result<std::vector<CbsPackage>> ListCbsPackages() override;
+  Result<std::optional<ServiceConfig>> ReadService(const std::string& name) override;
+  Result<std::vector<std::string>> RunningDependents(const std::string& name) override;
+  Status SetServiceStart(const std::string& name, ServiceStartType start,
+                         std::optional<bool> delayed) override;
+  Status StopServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) override;
+  Status StartServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) override;
 
   // Adds a package named like Windows names it, for the given KB and state.
   void AddPackage(const std::string& kb, uint32_t state);
+  // Adds a service; returns it for further changes.
+  ServiceConfig& AddService(const std::string& name, ServiceStartType start, bool running);
+  ServiceConfig* Find(const std::string& name);
 };
 
 }  // namespace otharden

@@ -13,4 +13,12 @@ Result<std::string> ExecutablePath();
 // "x86", "x64" or "native": what this executable was built for.
 const char* BuildTarget();
 
+// True when the process may change the host: an elevated administrator token
+// on Windows (TokenElevation, Vista+), root elsewhere.
+Result<bool> IsElevated();
+
+// Where otharden keeps its state on this machine (journals):
+// %ProgramData%\otharden on Windows; /var/lib/otharden elsewhere.
+std::string MachineStateDirectory();
+
 }  // namespace otharden

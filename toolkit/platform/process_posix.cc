@@ -15,4 +15,8 @@ Result<std::string> ExecutablePath() {
 
 const char* BuildTarget() { return "native"; }
 
+Result<bool> IsElevated() { return geteuid() == 0; }
+
+std::string MachineStateDirectory() { return "/var/lib/otharden"; }
+
 }  // namespace otharden

@@ -100,8 +100,8 @@ class PolicyParser {
     policy_.path = xml_.path();
     policy_.name = *name;
 
-    if (!(s = ReadProse(root, "title", &policy_.title, true)).ok()) return s;
-    if (!(s = ReadProse(root, "description", &policy_.description, false)).ok()) return s;
+    if (!(s = xml_.ChildText(root, "title", &policy_.title, true)).ok()) return s;
+    if (!(s = xml_.ChildText(root, "description", &policy_.description, false)).ok()) return s;
     if (!(s = ReadOs(root)).ok()) return s;
     if (!(s = ReadBuild(root)).ok()) return s;
     if (!(s = ReadUpdates(root)).ok()) return s;
@@ -110,25 +110,6 @@ class PolicyParser {
   }
 
  private:
-  // Exactly one (or, when optional, at most one) text-only child element.
-  Status ReadProse(XMLElement* parent, const char* name, std::string* out, bool required) {
-    XMLElement* el = parent->FirstChildElement(name);
-    if (!el) {
-      return required ? xml_.ErrorAt(parent, std::string("<") + parent->Name() + "> needs a <" +
-                                                 name + "> element")
-                      : Status::Ok();
-    }
-    if (el->NextSiblingElement(name)) {
-      return xml_.ErrorAt(el->NextSiblingElement(name),
-                          std::string("more than one <") + name + "> in <" + parent->Name() + ">");
-    }
-    Status s = xml_.CheckShape(el, {}, {}, true);
-    if (!s.ok()) return s;
-    *out = XmlInput::Text(el);
-    if (required && out->empty()) return xml_.ErrorAt(el, std::string("<") + name + "> is empty");
-    return Status::Ok();
-  }
-
   Result<XMLElement*> Single(XMLElement* parent, const char* name) {
     XMLElement* el = parent->FirstChildElement(name);
     if (!el) {
@@ -205,7 +186,7 @@ class PolicyParser {
     if (policy_.product_types.empty() || policy_.architectures.empty()) {
       return xml_.ErrorAt(el, "<os> must name at least one product type and one architecture");
     }
-    return ReadProse(el, "remedy", &policy_.os_remedy, false);
+    return xml_.ChildText(el, "remedy", &policy_.os_remedy, false);
   }
 
   Status ReadBuild(XMLElement* root) {
@@ -220,7 +201,7 @@ class PolicyParser {
     if (!n) return xml_.ErrorAt(el, "build number '" + *number + "' must be a number");
     policy_.required_build = *n;
     if (!(s = ReadProvenance(el, &policy_.build_provenance)).ok()) return s;
-    return ReadProse(el, "remedy", &policy_.build_remedy, true);
+    return xml_.ChildText(el, "remedy", &policy_.build_remedy, true);
   }
 
   Status ReadUpdates(XMLElement* root) {
@@ -240,7 +221,7 @@ class PolicyParser {
       if (!title.ok()) return title.status();
       req.id = *id;
       req.title = *title;
-      if (!(s = ReadProse(el, "remedy", &req.remedy, true)).ok()) return s;
+      if (!(s = xml_.ChildText(el, "remedy", &req.remedy, true)).ok()) return s;
       std::set<std::string> kbs;
       for (XMLElement* kb_el = el->FirstChildElement("kb"); kb_el;
            kb_el = kb_el->NextSiblingElement("kb")) {

@@ -1,13 +1,15 @@
 #include "toolkit/spec/xml_input.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace otharden {
 
 Result<std::string> ReadInputFile(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
+  // u8path: on Windows the stream opens the UTF-16 name, not the ANSI one.
+  std::ifstream in(std::filesystem::u8path(path), std::ios::binary);
   if (!in) return Status::IoError(path + ": cannot open file for reading");
   std::string data;
   char buffer[65536];
@@ -63,8 +65,8 @@ Status XmlInput::ErrorAt(const tinyxml2::XMLElement* at, const std::string& mess
 }
 
 Status XmlInput::CheckShape(const tinyxml2::XMLElement* el,
-                            std::initializer_list<const char*> attributes,
-                            std::initializer_list<const char*> children, bool allow_text) const {
+                            const std::vector<const char*>& attributes,
+                            const std::vector<const char*>& children, bool allow_text) const {
   for (const tinyxml2::XMLAttribute* a = el->FirstAttribute(); a; a = a->Next()) {
     bool known = false;
     for (const char* name : attributes) known = known || std::strcmp(name, a->Name()) == 0;
@@ -106,6 +108,24 @@ Result<std::string> XmlInput::RequiredAttribute(const tinyxml2::XMLElement* el,
                            "' attribute");
   }
   return std::string(value);
+}
+
+Status XmlInput::ChildText(const tinyxml2::XMLElement* parent, const char* name, std::string* out,
+                           bool required) const {
+  const tinyxml2::XMLElement* el = parent->FirstChildElement(name);
+  if (!el) {
+    return required ? ErrorAt(parent, std::string("<") + parent->Name() + "> needs a <" + name + "> element")
+                    : Status::Ok();
+  }
+  if (el->NextSiblingElement(name)) {
+    return ErrorAt(el->NextSiblingElement(name),
+                   std::string("more than one <") + name + "> in <" + parent->Name() + ">");
+  }
+  Status s = CheckShape(el, {}, {}, true);
+  if (!s.ok()) return s;
+  *out = Text(el);
+  if (required && out->empty()) return ErrorAt(el, std::string("<") + name + "> is empty");
+  return Status::Ok();
 }
 
 std::string XmlInput::Text(const tinyxml2::XMLElement* el) {

@@ -2,9 +2,9 @@
 // site files): size-limited, every error names the file and line.
 #pragma once
 
-#include <initializer_list>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <tinyxml2.h>
 
@@ -33,12 +33,18 @@ class XmlInput {
 
   // Refuses attributes and child elements not listed, and any text content when
   // allow_text is false. Comments are always fine.
-  Status CheckShape(const tinyxml2::XMLElement* el, std::initializer_list<const char*> attributes,
-                    std::initializer_list<const char*> children, bool allow_text = false) const;
+  Status CheckShape(const tinyxml2::XMLElement* el, const std::vector<const char*>& attributes,
+                    const std::vector<const char*>& children, bool allow_text = false) const;
 
   // An attribute's value; RequiredAttribute fails naming the element and attribute.
   std::optional<std::string> Attribute(const tinyxml2::XMLElement* el, const char* name) const;
   Result<std::string> RequiredAttribute(const tinyxml2::XMLElement* el, const char* name) const;
+
+  // Reads the text of the single child element `name` of `parent` into *out.
+  // A missing child is an error when `required` (and so is an empty one),
+  // otherwise leaves *out untouched; two such children are always an error.
+  Status ChildText(const tinyxml2::XMLElement* parent, const char* name, std::string* out,
+                   bool required) const;
 
   // The element's text with surrounding whitespace trimmed and inner runs of
   // whitespace collapsed to one space (so prose can be wrapped in the file).

@@ -109,6 +109,23 @@ TEST_CASE("6003 without KB4474419 fails that requirement only") {
   CHECK(sha2.remedy.find("KB4474419") != std::string::npos);
 }
 
+TEST_CASE("a missing servicing stack names the update to install, not every successor") {
+  MemoryHost host = ServerHost(6003, "6.0.6003.20489");
+  CheckResult r = Check(host);
+  const Finding& ssu = FindingFor(r, "servicing-stack");
+  CHECK(ssu.outcome == Outcome::kFail);
+  CHECK(ssu.evidence.find("none of KB4493730 or the ") == 0);
+  CHECK(ssu.evidence.find("later updates that replace it found in the servicing store") != std::string::npos);
+}
+
+TEST_CASE("a later servicing stack update satisfies the requirement") {
+  MemoryHost host = ServerHost(6003, "6.0.6003.20489");
+  host.AddPackage("KB4517134", 0x70);
+  CheckResult r = Check(host);
+  CHECK(FindingFor(r, "servicing-stack").outcome == Outcome::kPass);
+  CHECK(FindingFor(r, "servicing-stack").evidence == "KB4517134 installed (replaces KB4493730)");
+}
+
 TEST_CASE("a superseded prerequisite still counts, a pending one does not") {
   MemoryHost host = ServerHost(6003, "6.0.6003.20489");
   host.AddPackage("KB4493730", 0x50);

@@ -27,4 +27,25 @@ const char* BuildTarget() {
 #endif
 }
 
+Result<bool> IsElevated() {
+  HANDLE token = nullptr;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+    return Win32Failure("this process", "OpenProcessToken", GetLastError());
+  }
+  TOKEN_ELEVATION elevation = {};
+  DWORD size = 0;
+  const BOOL ok = GetTokenInformation(token, TokenElevation, &elevation, sizeof elevation, &size);
+  const DWORD error = GetLastError();
+  CloseHandle(token);
+  if (!ok) return Win32Failure("this process", "GetTokenInformation(TokenElevation)", error);
+  return elevation.TokenIsElevated != 0;
+}
+
+std::string MachineStateDirectory() {
+  wchar_t buffer[MAX_PATH];
+  const DWORD n = GetEnvironmentVariableW(L"ProgramData", buffer, MAX_PATH);
+  const std::wstring base = (n > 0 && n < MAX_PATH) ? std::wstring(buffer, n) : L"C:\\ProgramData";
+  return Utf8FromWide(base) + "\\otharden";
+}
+
 }  // namespace otharden

@@ -3,6 +3,7 @@
 
 #include "toolkit/platform/host.h"
 #include "toolkit/platform/win32/registry.h"
+#include "toolkit/platform/win32/services_win32.h"
 #include "toolkit/platform/win32/text.h"
 #include "toolkit/platform/win32/win32_error.h"
 #include "toolkit/platform/win32/windows_api.h"
@@ -179,6 +180,23 @@ class Win32Host : public Host {
       packages.push_back(std::move(p));
     }
     return packages;
+  }
+
+  Result<std::optional<ServiceConfig>> ReadService(const std::string& name) override {
+    return ScmReadService(name);
+  }
+  Result<std::vector<std::string>> RunningDependents(const std::string& name) override {
+    return ScmRunningDependents(name);
+  }
+  Status SetServiceStart(const std::string& name, ServiceStartType start,
+                         std::optional<bool> delayed) override {
+    return ScmSetStart(name, start, delayed);
+  }
+  Status StopServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) override {
+    return ScmStop(name, timeout);
+  }
+  Status StartServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) override {
+    return ScmStart(name, timeout);
   }
 };
 

@@ -1,4 +1,4 @@
-#include "toolkit/report/check_report.h"
+#include "toolkit/report/report_xml.h"
 
 #include <tinyxml2.h>
 
@@ -60,8 +60,8 @@ void WriteRollupRef(XMLElement* parent, const char* name, const std::optional<Ro
 
 }  // namespace
 
-std::string CheckResultToXml(const CheckResult& result, const Policy& policy,
-                             const ToolIdentity& tool) {
+std::string CheckReportXml(const CheckResult& result, const Policy& policy,
+                           const DocumentRef& policy_file, const ReportContext& context) {
   XMLDocument doc;
   doc.InsertEndChild(doc.NewDeclaration());
   XMLElement* root = doc.NewElement("otharden-report");
@@ -71,9 +71,15 @@ std::string CheckResultToXml(const CheckResult& result, const Policy& policy,
 
   XMLElement* tool_el = Child(root, "tool");
   tool_el->SetAttribute("name", "otharden");
-  tool_el->SetAttribute("version", tool.version.c_str());
-  tool_el->SetAttribute("target", tool.target.c_str());
-  tool_el->SetAttribute("build", tool.build.c_str());
+  tool_el->SetAttribute("version", context.tool.version.c_str());
+  tool_el->SetAttribute("target", context.tool.target.c_str());
+  tool_el->SetAttribute("build", context.tool.build.c_str());
+  if (!context.tool_sha256.empty()) tool_el->SetAttribute("sha256", context.tool_sha256.c_str());
+
+  XMLElement* run = Child(root, "run");
+  run->SetAttribute("command", context.command.c_str());
+  run->SetAttribute("utc", context.time.Iso8601().c_str());
+  if (!context.operator_name.empty()) run->SetAttribute("operator", context.operator_name.c_str());
 
   XMLElement* host = Child(root, "host");
   host->SetAttribute("name", result.os.host_name.c_str());
@@ -95,6 +101,8 @@ std::string CheckResultToXml(const CheckResult& result, const Policy& policy,
   XMLElement* policy_el = Child(root, "policy");
   policy_el->SetAttribute("name", policy.name.c_str());
   policy_el->SetAttribute("title", policy.title.c_str());
+  policy_el->SetAttribute("file", policy_file.file.c_str());
+  policy_el->SetAttribute("sha256", policy_file.sha256.c_str());
 
   XMLElement* findings = Child(root, "findings");
   for (const Finding& f : result.findings) {

@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+
+#include "toolkit/spec/profile.h"
+
+namespace otharden {
+namespace {
+
+const ProtectedServices& Protected() {
+  static const ProtectedServices list = [] {
+    Result<ProtectedServices> p = LoadProtectedServicesFile(OTHARDEN_SOURCE_DIR "/policies/protected-services.xml");
+    REQUIRE(p.ok());
+    return *p;
+  }();
+  return list;
+}
+
+std::string ProfileText(const std::string& entries) {
+  return "<?xml version=\"1.0\"?>\n"
+         "<profile format=\"1\" name=\"test\" policy=\"esu-6003\">\n"
+         "  <title>Test</title>\n"
+         "  <services>\n" +
+         entries +
+         "  </services>\n"
+         "</profile>\n";
+}
+
+std::string ErrorOf(const std::string& entries) {
+  Result<Profile> p = ParseProfile("p.xml", ProfileText(entries), Protected());
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.status().code() == Status::Code::kInvalidInput);
+  return p.status().message();
+}
+
+}  // namespace
+
+TEST_CASE("the protected list holds every service FACTS.md says never to disable") {
+  for (const char* name : {"RpcSs", "DcomLaunch", "EventLog", "BFE", "MpsSvc", "PlugPlay", "SamSs", "Winmgmt",
+                           "CryptSvc", "gpsvc", "ProfSvc", "LSM", "TrustedInstaller"}) {
+    INFO(name);
+    CHECK(Protected().Find(name));
+  }
+  CHECK(Protected().Find("rpcss"));  // service names are case-insensitive
+  CHECK_FALSE(Protected().Find("RemoteRegistry"));
+}
+
+TEST_CASE("a services profile parses") {
+  Result<Profile> p = ParseProfile("p.xml", ProfileText(
+      "    <disable service=\"RemoteRegistry\" reason=\"no remote registry editing\" source=\"CIS 2008\"/>\n"
+      "    <manual service=\"SSDPSRV\" reason=\"UPnP discovery is not used\"/>\n"
+      "    <must-run service=\"PacsStore\" reason=\"the appliance's own service\"/>\n"), Protected());
+  INFO(p.status().ToString());
+  REQUIRE(p.ok());
+  CHECK(p->name == "test");
+  CHECK(p->policy == "esu-6003");
+  REQUIRE(p->services.size() == 3);
+  CHECK(p->services[0].directive == ServiceDirective::kDisable);
+  CHECK(p->services[0].source == "CIS 2008");
+  CHECK(p->services[0].line == 5);
+  CHECK(p->services[2].directive == ServiceDirective::kMustRun);
+}
+
+TEST_CASE("a profile touching a protected service is refused, naming the service and why") {
+  CHECK(ErrorOf("    <disable service=\"MpsSvc\" reason=\"x\"/>\n") ==
+        "p.xml:5: service 'MpsSvc' is protected and no profile may disable it: Windows Firewall: the "
+        "firewall half of every profile needs it running");
+  CHECK(ErrorOf("    <manual service=\"bfe\" reason=\"x\"/>\n").find("service 'bfe' is protected and no profile "
+                                                                  "may set it to manual") != std::string::npos);
+  // Keeping a protected service running is fine.
+  CHECK(ParseProfile("p.xml", ProfileText("    <must-run service=\"EventLog\" reason=\"audit\"/>\n"), Protected())
+            .ok());
+}
+
+TEST_CASE("malformed profiles are refused with file, line and problem") {
+  CHECK(ErrorOf("    <disable service=\"Telnet\" reason=\"a\"/>\n    <disable service=\"telnet\" reason=\"b\"/>\n") ==
+        "p.xml:6: service 'telnet' is listed twice in <disable> (first on line 5)");
+  CHECK(ErrorOf("    <disable service=\"Fax\" reason=\"a\"/>\n    <must-run service=\"Fax\" reason=\"b\"/>\n") ==
+        "p.xml:6: service 'Fax' is both <disable> (line 5) and <must-run>: a profile must say one thing per "
+        "service");
+  CHECK(ErrorOf("    <disable service=\"Remote Registry\" reason=\"a\"/>\n")
+            .find("'Remote Registry' is not a valid service name") != std::string::npos);
+  CHECK(ErrorOf("    <disable service=\"a\\b\" reason=\"a\"/>\n").find("is not a valid service name") !=
+        std::string::npos);
+  CHECK(ErrorOf("    <disable service=\"Fax\"/>\n") == "p.xml:5: <disable> needs a non-empty 'reason' attribute");
+  CHECK(ErrorOf("    <stop service=\"Fax\" reason=\"a\"/>\n") == "p.xml:5: unknown element <stop> inside <services>");
+  CHECK(ErrorOf("    <disable service=\"Fax\" reason=\"a\" when=\"now\"/>\n") ==
+        "p.xml:5: unknown attribute 'when' on <disable>");
+  CHECK(ErrorOf("").find("the profile changes nothing") != std::string::npos);
+  Result<Profile> not_profile = ParseProfile("p.xml", "<policy format=\"1\"/>", Protected());
+  CHECK(not_profile.status().message() ==
+        "p.xml:1: root element is <policy>, expected <profile>: is this a profile file?");
+}
+
+}  // namespace otharden

@@ -1,0 +1,195 @@
+// plan, apply and rollback of a profile's service lockdown.
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "toolkit/cli/command.h"
+#include "toolkit/cli/console.h"
+#include "toolkit/cli/exit_codes.h"
+#include "toolkit/cli/options.h"
+#include "toolkit/engine/journal.h"
+#include "toolkit/engine/service_lockdown.h"
+#include "toolkit/model/utc_time.h"
+#include "toolkit/platform/console.h"
+#include "toolkit/platform/file_io.h"
+#include "toolkit/platform/host.h"
+#include "toolkit/platform/process.h"
+#include "toolkit/report/report_files.h"
+#include "toolkit/spec/profile.h"
+
+namespace otharden {
+namespace {
+
+namespace po = boost::program_options;
+
+Result<Profile> LoadProfileWithProtectedList(const std::string& profile_path) {
+  Result<std::string> protected_path = FindDataFile("policies/protected-services.xml");
+  if (!protected_path.ok()) return protected_path.status();
+  Result<ProtectedServices> protected_services = LoadProtectedServicesFile(*protected_path);
+  if (!protected_services.ok()) return protected_services.status();
+  return LoadProfileFile(profile_path, *protected_services);
+}
+
+void PrintPlan(const Profile& profile, const ServicePlan& plan) {
+  std::cout << "Profile  " << profile.name << " (" << profile.path << ")\n"
+            << "         " << profile.title << "\n\n";
+  if (plan.changes.empty()) {
+    std::cout << "Nothing to change: every service is already as the profile wants.\n";
+  } else {
+    std::cout << "Changes, in the order they are made (" << plan.changes.size() << "):\n";
+    for (const ServiceChange& c : plan.changes) {
+      std::cout << "  " << c.Describe() << "\n" << "      why: " << Wrap(c.reason, 11, 11) << "\n";
+    }
+  }
+  if (!plan.already_set.empty()) {
+    std::cout << "\nAlready as the profile wants (" << plan.already_set.size() << "):";
+    for (const std::string& s : plan.already_set) std::cout << " " << s;
+    std::cout << "\n";
+  }
+  if (!plan.absent.empty()) {
+    std::cout << "\nNot installed on this host, nothing to do (" << plan.absent.size() << "):";
+    for (const std::string& s : plan.absent) std::cout << " " << s;
+    std::cout << "\n";
+  }
+}
+
+// Loads the profile and plans it against this host; prints errors itself.
+// Returns the exit code on failure.
+int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, ServicePlan* plan) {
+  if (profile_path.empty()) return ReportError(Status::InvalidInput("give the profile: --profile FILE"));
+  Result<Profile> loaded = LoadProfileWithProtectedList(profile_path);
+  if (!loaded.ok()) return ReportError(loaded.status());
+  *profile = *loaded;
+  Result<ServicePlan> planned = PlanServiceLockdown(host, *profile);
+  if (!planned.ok()) return ReportError(planned.status());
+  *plan = *planned;
+  return -1;
+}
+
+// Commands that change the host refuse early, and say how to fix it.
+int RequireElevation(const char* command) {
+  Result<bool> elevated = IsElevated();
+  if (!elevated.ok()) return ReportError(elevated.status());
+  if (!*elevated) {
+    return ReportError(Status::AccessDenied(std::string("'otharden ") + command +
+                                            "' changes services and needs an elevated administrator"));
+  }
+  return -1;
+}
+
+}  // namespace
+
+int RunPlanCommand(const std::vector<std::string>& args) {
+  po::options_description options("otharden plan --profile FILE");
+  std::string profile_path;
+  options.add_options()
+      ("profile", po::value(&profile_path)->value_name("FILE"), "lockdown profile to plan")
+      ("help,h", "show this help");
+  po::variables_map vm;
+  if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
+  std::unique_ptr<Host> host = OpenLocalHost();
+  Profile profile;
+  ServicePlan plan;
+  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan); code >= 0) return code;
+  PrintPlan(profile, plan);
+  std::cout << "\nThis was a plan: nothing was changed. 'otharden apply --profile " << profile_path
+            << "' makes these changes.\n";
+  return kExitOk;
+}
+
+int RunApplyCommand(const std::vector<std::string>& args) {
+  po::options_description options("otharden apply --profile FILE [--journal FILE] [--yes]");
+  std::string profile_path, journal_path;
+  options.add_options()
+      ("profile", po::value(&profile_path)->value_name("FILE"), "lockdown profile to apply")
+      ("journal", po::value(&journal_path)->value_name("FILE"),
+       "where to journal the changes (default %ProgramData%\\otharden\\journals\\...)")
+      ("yes,y", "do not ask for confirmation")
+      ("help,h", "show this help");
+  po::variables_map vm;
+  if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
+  if (int code = RequireElevation("apply"); code >= 0) return code;
+  std::unique_ptr<Host> host = OpenLocalHost();
+  Profile profile;
+  ServicePlan plan;
+  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan); code >= 0) return code;
+  PrintPlan(profile, plan);
+  if (plan.changes.empty()) return kExitOk;
+
+  if (!vm.count("yes")) {
+    Result<std::string> answer = ReadConsoleLine("\nMake these " + std::to_string(plan.changes.size()) +
+                                                 " changes? Type yes to go on: ");
+    if (!answer.ok()) {
+      return ReportError(Status::InvalidInput("no console to confirm on (" + answer.status().message() +
+                                              "); run with --yes to apply without asking"));
+    }
+    if (*answer != "yes" && *answer != "y") {
+      std::cout << "Nothing was changed.\n";
+      return kExitOk;
+    }
+  }
+
+  Result<OsIdentity> os = host->ReadOsIdentity();
+  const std::string host_name = os.ok() ? os->host_name : "unknown";
+  const UtcTime now = UtcTime::Now();
+  if (journal_path.empty()) {
+    const std::string dir = MachineStateDirectory() + "/journals";
+    Status s = EnsureDirectory(dir);
+    if (!s.ok()) return ReportError(s);
+    journal_path = (std::filesystem::u8path(dir) /
+                    (SafeFileComponent(host_name) + "-" + now.Compact() + "-apply.journal"))
+                       .u8string();
+  }
+  Result<std::unique_ptr<DurableAppendFile>> file = CreateDurableAppendFile(journal_path);
+  if (!file.ok()) return ReportError(file.status());
+  Result<std::unique_ptr<JournalWriter>> journal =
+      JournalWriter::Create(std::move(*file), journal_path, {profile.name, host_name, now.Iso8601()});
+  if (!journal.ok()) return ReportError(journal.status());
+  std::cout << "\nJournal: " << journal_path << "\n";
+
+  Status applied = ApplyServicePlan(*host, plan, **journal,
+                                    [](const std::string& line) { std::cout << "  " << line << "\n"; });
+  if (!applied.ok()) {
+    std::cerr << "otharden apply: " << applied.message() << "\n";
+    std::cout << "\nAPPLY FAILED and was rolled back (exit 3). Journal: " << journal_path << "\n";
+    return kExitRolledBack;
+  }
+  std::cout << "\nApplied " << plan.changes.size() << " change" << (plan.changes.size() == 1 ? "" : "s")
+            << ". To undo: otharden rollback --journal \"" << journal_path << "\"\n";
+  return kExitOk;
+}
+
+int RunRollbackCommand(const std::vector<std::string>& args) {
+  po::options_description options("otharden rollback --journal FILE");
+  std::string journal_path;
+  options.add_options()
+      ("journal", po::value(&journal_path)->value_name("FILE"), "journal written by apply")
+      ("help,h", "show this help");
+  po::variables_map vm;
+  if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
+  if (journal_path.empty()) return ReportError(Status::InvalidInput("give the journal: --journal FILE"));
+  Result<Journal> journal = ReadJournalFile(journal_path);
+  if (!journal.ok()) return ReportError(journal.status());
+  if (int code = RequireElevation("rollback"); code >= 0) return code;
+  std::unique_ptr<Host> host = OpenLocalHost();
+  // Fail before changing anything when this is not a host we can change.
+  if (Result<OsIdentity> os = host->ReadOsIdentity(); !os.ok()) return ReportError(os.status());
+
+  std::cout << "Rolling back profile " << journal->header.profile << " applied " << journal->header.utc
+            << " on " << journal->header.host << " (" << journal->services.size() << " services journalled)\n";
+  if (journal->unreadable_bytes > 0) {
+    std::cout << "WARNING: the last " << journal->unreadable_bytes << " bytes of the journal could not be read ("
+              << journal->unreadable_reason << "); everything before them is restored.\n";
+  }
+  RollbackResult result =
+      RollbackServices(*host, *journal, [](const std::string& line) { std::cout << "  " << line << "\n"; });
+  std::cout << "\nRestored " << result.restored << ", already as before " << result.already_as_before;
+  if (!result.failures.empty()) {
+    std::cout << ", could NOT restore " << result.failures.size() << "\n";
+    return kExitNotOk;
+  }
+  std::cout << "\n";
+  return kExitOk;
+}
+
+}  // namespace otharden

@@ -1,0 +1,59 @@
+// Lockdown profiles (profiles/*.xml) as a validated model: for one class of
+// appliance, what to do with each service (and, later, the firewall).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "toolkit/model/service.h"
+#include "toolkit/model/status.h"
+
+namespace otharden {
+
+// What a profile wants for one service.
+enum class ServiceDirective {
+  kDisable,  // start type disabled, and stopped
+  kManual,   // start type manual (demand); left running if it runs
+  kMustRun,  // the appliance's own: automatic and running
+};
+const char* ServiceDirectiveName(ServiceDirective directive);  // "disable", "manual", "must-run"
+
+struct ServiceEntry {
+  std::string name;
+  ServiceDirective directive = ServiceDirective::kDisable;
+  std::string reason;  // why, for the plan and the report
+  std::string source;  // the public guidance it follows, if any
+  int line = 0;        // where in the profile, for messages
+};
+
+// Services no profile may disable or set to manual (policies/protected-services.xml).
+struct ProtectedServices {
+  struct Entry {
+    std::string name;
+    std::string reason;
+  };
+  std::vector<Entry> entries;
+  // The entry for `name` (case-insensitive), or nullptr.
+  const Entry* Find(const std::string& name) const;
+};
+
+struct Profile {
+  std::string path;
+  std::string name;     // "baseline-2008"
+  std::string policy;   // the policy the host must pass first, e.g. "esu-6003"
+  std::string title;
+  std::string description;
+  std::vector<ServiceEntry> services;
+};
+
+Result<ProtectedServices> LoadProtectedServicesFile(const std::string& path);
+Result<ProtectedServices> ParseProtectedServices(const std::string& path, const std::string& text);
+
+// Reads and validates a profile: unknown elements and attributes, duplicate or
+// contradictory entries, malformed service names, missing reasons, and any
+// protected service in <disable> or <manual> are errors "FILE:LINE: problem".
+Result<Profile> ParseProfile(const std::string& path, const std::string& text,
+                             const ProtectedServices& protected_services);
+Result<Profile> LoadProfileFile(const std::string& path, const ProtectedServices& protected_services);
+
+}  // namespace otharden
