@@ -6,25 +6,8 @@ exe=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
+. "$(dirname "$0")/../lib/expect.sh"
 
-# expect CODE PATTERN -- COMMAND...: runs COMMAND, checks its exit code and that
-# its combined output matches the extended regex PATTERN.
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  if [[ $code -ne $want ]] || ! grep -Eq -- "$pattern" <<<"$out"; then
-    echo "FAIL: $* -> exit $code (want $want), output:"
-    sed 's/^/    /' <<<"$out"
-    echo "    (expected to match: $pattern)"
-    failures=$((failures + 1))
-  else
-    echo "ok:   $* -> exit $code"
-  fi
-}
 
 expect 0 '^target: native$' -- "$exe" version
 expect 0 '^otharden [0-9]+\.[0-9]+\.[0-9]+$' -- "$exe" --version
@@ -48,8 +31,15 @@ expect 2 "$tmp/none.xml: cannot open file for reading" -- "$exe" check --policy 
 head -c 5000000 /dev/zero | tr '\0' ' ' >"$tmp/huge.xml"
 expect 2 "larger than 4194304 bytes; refusing to read it" -- "$exe" check --policy "$tmp/huge.xml"
 
-if [[ $failures -ne 0 ]]; then
-  echo "$failures native CLI check(s) failed"
-  exit 1
-fi
-echo "all native CLI checks passed"
+# Profiles: validated (exit 2, file and line) before the host is touched; a
+# valid profile then meets the native build's "not Windows" (exit 4).
+profiles=$src/tests/e2e/profiles
+expect 2 "protected.xml:[0-9]+: service 'MpsSvc' is protected and no profile may disable it" -- \
+  "$exe" plan --profile "$profiles/protected.xml"
+expect 4 'native \(non-Windows\) build' -- "$exe" plan --profile "$profiles/services-lockdown.xml"
+expect 2 'give the profile: --profile FILE' -- "$exe" plan
+expect 2 "$tmp/none.xml: cannot open file for reading" -- "$exe" plan --profile "$tmp/none.xml"
+expect 2 'not an otharden journal' -- "$exe" rollback --journal "$src/policies/esu-6003.xml"
+expect 2 'give the journal: --journal FILE' -- "$exe" rollback
+
+finish "native CLI checks"

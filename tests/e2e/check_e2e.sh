@@ -30,8 +30,7 @@ MSG
   exit 77
 fi
 
-failures=0
-passed=0
+. "$here/../lib/expect.sh"
 
 # run_host HOST WANT_EXIT PATTERN... : makes the simulated host, runs check on
 # it, and checks the exit code and that every extended regex PATTERN matches a
@@ -41,32 +40,29 @@ run_host() {
   shift 2
   local prefix=$work/$host
   if ! "$sim/make-host.sh" "$hosts/$host.host" "$prefix" >"$work/$host.make.log" 2>&1; then
-    echo "FAIL $host: the simulator could not build the host:"
+    bad "$host: the simulator could not build the host:"
     sed 's/^/    /' "$work/$host.make.log"
-    failures=$((failures + 1))
     return
   fi
   local out code
   out=$("$sim/run-in-host.sh" "$prefix" "$exe" check --policy "$(winepath_of "$repo/policies/esu-6003.xml")" 2>&1)
   code=$?
   out=${out//$'\r'/}  # the Windows C runtime writes CRLF
-  local bad=""
-  [[ $code -eq $want ]] || bad="exit $code, want $want"
+  local problems=""
+  [[ $code -eq $want ]] || problems="exit $code, want $want"
   # Evidence and remedies are word-wrapped: a pattern may match a line, or the
   # output with its wrapped lines joined.
   local flat
   flat=$(tr '\n' ' ' <<<"$out" | tr -s ' ')
   for pattern in "$@"; do
     grep -Eq -- "$pattern" <<<"$out" || grep -Eq -- "$pattern" <<<"$flat" ||
-      bad+="${bad:+; }no line matches: $pattern"
+      problems+="${problems:+; }no line matches: $pattern"
   done
-  if [[ -n $bad ]]; then
-    echo "FAIL $host: $bad"
+  if [[ -n $problems ]]; then
+    bad "$host: $problems"
     sed 's/^/    | /' <<<"$out"
-    failures=$((failures + 1))
   else
-    echo "ok   $host: exit $code, $(grep -E '^VERDICT|error:' <<<"$out" | head -1)"
-    passed=$((passed + 1))
+    ok "$host: exit $code, $(grep -E '^VERDICT|error:' <<<"$out" | head -1)"
   fi
   printf '%s\n' "$out" >"$work/$host.out"
 }
@@ -119,12 +115,10 @@ xml=$("$sim/run-in-host.sh" "$work/6003-2022-05-full" "$exe" check --format xml 
         --policy "$(winepath_of "$repo/policies/esu-6003.xml")" 2>&1)
 if xmllint --noout - <<<"$xml" 2>/dev/null && grep -q '<verdict result="compliant"' <<<"$xml" &&
    grep -q 'file-version="6.0.6003.21481"' <<<"$xml"; then
-  echo "ok   6003-2022-05-full: --format xml is well-formed and compliant"
-  passed=$((passed + 1))
+  ok "6003-2022-05-full: --format xml is well-formed and compliant"
 else
-  echo "FAIL 6003-2022-05-full: --format xml output:"
+  bad "6003-2022-05-full: --format xml output:"
   sed 's/^/    | /' <<<"$xml"
-  failures=$((failures + 1))
 fi
 
 # Signed reports written on the simulated host: the kit key is made by the
@@ -156,19 +150,15 @@ if "$sim/run-in-host.sh" "$work/6003-2022-05-full" "$exe" keygen --out "$(winepa
       rm -f "$report" "$report.minisig"
     fi
     if [[ -z $problems ]]; then
-      echo "ok   $host: check --report wrote a signed report that validates and verifies with minisign"
-      passed=$((passed + 1))
+      ok "$host: check --report wrote a signed report that validates and verifies with minisign"
     else
-      echo "FAIL $host: check --report: $problems"
+      bad "$host: check --report: $problems"
       sed 's/^/    | /' <<<"$out"
-      failures=$((failures + 1))
     fi
   done
 else
-  echo "FAIL keygen on the simulated host:"
+  bad "keygen on the simulated host:"
   sed 's/^/    | /' "$work/keygen.log"
-  failures=$((failures + 1))
 fi
 
-echo "e2e-check ($(basename "$exe"), $arch): $passed passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish "e2e-check ($(basename "$exe"), $arch)"

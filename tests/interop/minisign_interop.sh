@@ -9,6 +9,7 @@
 #   minisign_interop.sh OTHARDEN_EXE
 set -u
 exe=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v minisign >/dev/null; then
   echo "FAIL: minisign is not installed (apt-get install minisign; cmake/install-build-deps.sh has it)"
   exit 1
@@ -16,25 +17,8 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-failures=0
+. "$here/../lib/expect.sh"
 
-# expect CODE PATTERN -- COMMAND...: runs COMMAND, checks its exit code and that
-# its combined output matches the extended regex PATTERN (any line).
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  if [[ $code -ne $want ]] || ! grep -Eq -- "$pattern" <<<"$out"; then
-    echo "FAIL: $* -> exit $code (want $want), output:"
-    sed 's/^/    /' <<<"$out"
-    echo "    (expected to match: $pattern)"
-    failures=$((failures + 1))
-  else
-    echo "ok:   $* -> exit $code"
-  fi
-}
 
 # with_stdin TEXT COMMAND...: runs COMMAND with printf TEXT on its standard input
 # (minisign reads the password from stdin when it is not a terminal).
@@ -75,7 +59,7 @@ expect 2 '--unencrypted takes no passphrase' -- "$exe" keygen --out keys/x --une
 expect 2 'the passphrase is empty' -- "$exe" keygen --out keys/x --passphrase-file empty.txt
 expect 2 'keys/none: no such folder' -- "$exe" keygen --out keys/none/k --passphrase-file pw.txt
 expect 2 'Pass --passphrase-file FILE' -- no_tty "$exe" keygen --out keys/x
-[[ ! -e keys/x.key && ! -e keys/x.pub ]] || { echo "FAIL: a refused keygen left files"; failures=$((failures + 1)); }
+[[ ! -e keys/x.key && ! -e keys/x.pub ]] && ok "a refused keygen leaves no files" || bad "a refused keygen left files"
 
 echo "--- we sign, minisign verifies"
 expect 0 'report.xml.minisig written' -- "$exe" sign report.xml --key keys/ours.key --passphrase-file pw.txt \
@@ -162,8 +146,4 @@ expect 2 'none.bin: no such file' -- "$exe" sign none.bin --key keys/plain.key
 mkdir empty
 expect 2 'empty: no trusted public keys' -- "$exe" verify report.xml --trusted empty
 
-if [[ $failures -ne 0 ]]; then
-  echo "$failures minisign interop check(s) failed"
-  exit 1
-fi
-echo "all minisign interop checks passed"
+finish "minisign interop"

@@ -12,26 +12,7 @@ repo=$3
 xsd=$repo/toolkit/report/otharden-report.xsd
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-passed=0
-
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- COMMAND...
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  if [[ $code -eq $want ]] && grep -Eq -- "$pattern" <<<"$out"; then
-    ok "$(basename "$1") ${*:2} -> $code"
-  else
-    bad "$* -> exit $code (want $want, matching '$pattern'):"
-    sed 's/^/    | /' <<<"$out"
-  fi
-}
+. "$(dirname "$0")/../lib/expect.sh"
 
 mkdir -p "$tmp/reports" "$tmp/keys" "$tmp/other"
 "$samples" "$repo/policies/esu-6003.xml" "$tmp/reports" >"$tmp/names.txt" || { bad "write_sample_reports failed"; exit 1; }
@@ -102,5 +83,4 @@ expect 2 "not an otharden report" -- "$exe" report render "$repo/policies/esu-60
 expect 2 "cannot open file" -- "$exe" report render "$tmp/none.xml" --html "$tmp/n.html"
 [[ ! -e $tmp/nv.html && ! -e $tmp/p.html ]] && ok "nothing is written for a report that was refused" || bad "HTML written for a refused report"
 
-echo "report tests: $passed passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish "report tests"

@@ -1,4 +1,5 @@
 // plan, apply and rollback of a profile's service lockdown.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <iostream>
@@ -50,6 +51,13 @@ void PrintPlan(const Profile& profile, const ServicePlan& plan) {
     std::cout << "\nNot installed on this host, nothing to do (" << plan.absent.size() << "):";
     for (const std::string& s : plan.absent) std::cout << " " << s;
     std::cout << "\n";
+  }
+  const bool delayed_unknown = std::any_of(plan.changes.begin(), plan.changes.end(), [](const ServiceChange& c) {
+    return !c.before.delayed_auto_start.has_value();
+  });
+  if (delayed_unknown) {
+    std::cout << "\nNote: this host's Service Control Manager does not support delayed auto-start "
+                 "(ERROR_INVALID_LEVEL); that setting is neither read nor restored.\n";
   }
 }
 

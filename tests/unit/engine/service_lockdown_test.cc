@@ -189,6 +189,38 @@ TEST_CASE("rollback restores start types and running states, and a second rollba
   CHECK(host.calls.size() == calls);
 }
 
+TEST_CASE("delayed auto-start is journalled and restored where the SCM supports it") {
+  MemoryHost host = ApplianceHost();
+  host.Find("RemoteRegistry")->delayed_auto_start = true;
+  Result<ServicePlan> plan = PlanServiceLockdown(host, MakeProfile({Entry("RemoteRegistry", ServiceDirective::kDisable)}));
+  REQUIRE(plan.ok());
+  CHECK(plan->changes[0].Describe() == "service RemoteRegistry: start auto (delayed) -> disabled, running -> stopped");
+  std::string sink;
+  auto journal = NewJournal(&sink);
+  REQUIRE(ApplyServicePlan(host, *plan, *journal, kQuiet).ok());
+  host.Find("RemoteRegistry")->delayed_auto_start = false;  // something else cleared it meanwhile
+  Result<Journal> read = ParseJournal("mem.journal", sink);
+  REQUIRE(read.ok());
+  CHECK(read->services[0].delayed_auto_start == std::optional<bool>(true));
+  RollbackServices(host, *read, kQuiet);
+  CHECK(host.Find("RemoteRegistry")->start == ServiceStartType::kAuto);
+  CHECK(host.Find("RemoteRegistry")->delayed_auto_start == std::optional<bool>(true));
+
+  // Where the SCM cannot tell (Wine: ERROR_INVALID_LEVEL) it is journalled as unknown and left alone.
+  MemoryHost wine_like;
+  wine_like.delayed_supported = false;
+  wine_like.AddService("SNMP", ServiceStartType::kAuto, true);
+  plan = PlanServiceLockdown(wine_like, MakeProfile({Entry("SNMP", ServiceDirective::kDisable)}));
+  REQUIRE(plan.ok());
+  sink.clear();
+  auto journal2 = NewJournal(&sink);
+  REQUIRE(ApplyServicePlan(wine_like, *plan, *journal2, kQuiet).ok());
+  read = ParseJournal("mem.journal", sink);
+  CHECK_FALSE(read->services[0].delayed_auto_start.has_value());
+  CHECK(RollbackServices(wine_like, *read, kQuiet).failures.empty());
+  CHECK(wine_like.Find("SNMP")->start == ServiceStartType::kAuto);
+}
+
 TEST_CASE("a torn journal tail is reported and everything before it is used") {
   std::string text = JournalLine("otharden-journal", {{"format", "1"}}) +
                      JournalLine("begin", {{"profile", "p"}, {"host", "H"}, {"utc", "t"}}) +
