@@ -113,9 +113,9 @@ run_host 6003-version-mismatch 1 \
 # The XML form of the same result is well-formed and carries the verdict.
 xml=$("$sim/run-in-host.sh" "$work/6003-2022-05-full" "$exe" check --format xml \
         --policy "$(winepath_of "$repo/policies/esu-6003.xml")" 2>&1)
-if xmllint --noout - <<<"$xml" 2>/dev/null && grep -q '<verdict result="compliant"' <<<"$xml" &&
+if xmllint --noout --schema "$repo/toolkit/report/otharden-report.xsd" - <<<"$xml" 2>/dev/null && grep -q '<verdict result="compliant"' <<<"$xml" &&
    grep -q 'file-version="6.0.6003.21481"' <<<"$xml"; then
-  ok "6003-2022-05-full: --format xml is well-formed and compliant"
+  ok "6003-2022-05-full: --format xml validates against the XSD and is compliant"
 else
   bad "6003-2022-05-full: --format xml output:"
   sed 's/^/    | /' <<<"$xml"

@@ -134,7 +134,8 @@ Result<FirewallRule> ParseFirewallRule(const std::string& text);
 // The rule string. A parsed rule whose fields were not changed comes back byte for byte;
 // a parsed rule that was changed keeps its version, order and unknown tokens, and only
 // the changed fields are rewritten (new ones go where Windows puts them). A rule built
-// in code is written as "v2.0|" with its fields in the order Windows writes them.
+// in code is written as "v2.0|" with its fields in the order Windows writes them; one
+// with port ranges, v2.10 port keywords or Defer= says "v2.10|" rather than lie.
 // REQUIRES: ValidateForV20(rule) is OK for a rule built in code that goes to an NT 6.0 host.
 std::string FormatFirewallRule(const FirewallRule& rule);
 
