@@ -8,6 +8,7 @@
 #include "toolkit/cli/console.h"
 #include "toolkit/cli/exit_codes.h"
 #include "toolkit/cli/options.h"
+#include "toolkit/engine/firewall_lockdown.h"
 #include "toolkit/engine/journal.h"
 #include "toolkit/engine/service_lockdown.h"
 #include "toolkit/model/utc_time.h"
@@ -31,16 +32,33 @@ Result<Profile> LoadProfileWithProtectedList(const std::string& profile_path) {
   return LoadProfileFile(profile_path, *protected_services);
 }
 
-void PrintPlan(const Profile& profile, const ServicePlan& plan) {
+// Both halves of a profile's plan.
+struct LockdownPlan {
+  ServicePlan services;
+  FirewallPlan firewall;
+  FirewallSnapshot firewall_before;
+  size_t size() const { return services.changes.size() + firewall.changes.size(); }
+};
+
+void PrintPlan(const Profile& profile, const LockdownPlan& lockdown) {
+  const ServicePlan& plan = lockdown.services;
   std::cout << "Profile  " << profile.name << " (" << profile.path << ")\n"
             << "         " << profile.title << "\n\n";
-  if (plan.changes.empty()) {
-    std::cout << "Nothing to change: every service is already as the profile wants.\n";
+  if (lockdown.size() == 0) {
+    std::cout << "Nothing to change: the host is already as the profile wants.\n";
   } else {
-    std::cout << "Changes, in the order they are made (" << plan.changes.size() << "):\n";
+    std::cout << "Changes, in the order they are made (" << lockdown.size() << "):\n";
     for (const ServiceChange& c : plan.changes) {
       std::cout << "  " << c.Describe() << "\n" << "      why: " << Wrap(c.reason, 11, 11) << "\n";
     }
+    for (const FirewallChange& c : lockdown.firewall.changes) {
+      std::cout << "  " << Wrap(c.Describe(), 2, 6) << "\n" << "      why: " << Wrap(c.reason, 11, 11) << "\n";
+    }
+  }
+  if (!lockdown.firewall.already_set.empty()) {
+    std::cout << "\nFirewall already as the profile wants (" << lockdown.firewall.already_set.size() << "):";
+    for (const std::string& s : lockdown.firewall.already_set) std::cout << " [" << s << "]";
+    std::cout << "\n";
   }
   if (!plan.already_set.empty()) {
     std::cout << "\nAlready as the profile wants (" << plan.already_set.size() << "):";
@@ -63,15 +81,37 @@ void PrintPlan(const Profile& profile, const ServicePlan& plan) {
 
 // Loads the profile and plans it against this host; prints errors itself.
 // Returns the exit code on failure.
-int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, ServicePlan* plan) {
+int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, LockdownPlan* plan) {
   if (profile_path.empty()) return ReportError(Status::InvalidInput("give the profile: --profile FILE"));
   Result<Profile> loaded = LoadProfileWithProtectedList(profile_path);
   if (!loaded.ok()) return ReportError(loaded.status());
   *profile = *loaded;
+  // The firewall is read first: a host whose firewall API is missing or not
+  // implemented is refused before any service is planned or touched.
+  if (profile->firewall.present) {
+    Result<FirewallSnapshot> firewall = host.ReadFirewall();
+    if (!firewall.ok()) return ReportError(firewall.status());
+    plan->firewall_before = *firewall;
+    plan->firewall = PlanFirewallLockdown(*firewall, *profile);
+  }
   Result<ServicePlan> planned = PlanServiceLockdown(host, *profile);
   if (!planned.ok()) return ReportError(planned.status());
-  *plan = *planned;
+  plan->services = *planned;
   return -1;
+}
+
+// The lockout guard, unless the technician accepted the risk.
+int GuardLockout(Host& host, const Profile& profile, const LockdownPlan& plan, bool allow_lockout) {
+  if (!profile.firewall.present) return -1;
+  Result<Host::SessionInfo> session = host.ReadSession();
+  if (!session.ok()) return ReportError(session.status());
+  Status guard = CheckLockout(plan.firewall_before, plan.firewall, profile, *session);
+  if (guard.ok()) return -1;
+  if (allow_lockout) {
+    std::cout << "\nWARNING (--allow-lockout): " << guard.message() << "\n";
+    return -1;
+  }
+  return ReportError(guard);
 }
 
 // Commands that change the host refuse early, and say how to fix it.
@@ -97,35 +137,43 @@ int RunPlanCommand(const std::vector<std::string>& args) {
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
   std::unique_ptr<Host> host = OpenLocalHost();
   Profile profile;
-  ServicePlan plan;
+  LockdownPlan plan;
   if (int code = LoadAndPlan(profile_path, *host, &profile, &plan); code >= 0) return code;
   PrintPlan(profile, plan);
+  if (profile.firewall.present) {
+    Result<Host::SessionInfo> session = host->ReadSession();
+    Status guard = session.ok() ? CheckLockout(plan.firewall_before, plan.firewall, profile, *session)
+                                : session.status();
+    if (!guard.ok()) std::cout << "\nWARNING: apply will refuse this plan: " << guard.message() << "\n";
+  }
   std::cout << "\nThis was a plan: nothing was changed. 'otharden apply --profile " << profile_path
             << "' makes these changes.\n";
   return kExitOk;
 }
 
 int RunApplyCommand(const std::vector<std::string>& args) {
-  po::options_description options("otharden apply --profile FILE [--journal FILE] [--yes]");
+  po::options_description options("otharden apply --profile FILE [--journal FILE] [--yes] [--allow-lockout]");
   std::string profile_path, journal_path;
   options.add_options()
       ("profile", po::value(&profile_path)->value_name("FILE"), "lockdown profile to apply")
       ("journal", po::value(&journal_path)->value_name("FILE"),
        "where to journal the changes (default %ProgramData%\\otharden\\journals\\...)")
       ("yes,y", "do not ask for confirmation")
+      ("allow-lockout", "apply even if the firewall would cut the remote session or a management port")
       ("help,h", "show this help");
   po::variables_map vm;
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
   if (int code = RequireElevation("apply"); code >= 0) return code;
   std::unique_ptr<Host> host = OpenLocalHost();
   Profile profile;
-  ServicePlan plan;
+  LockdownPlan plan;
   if (int code = LoadAndPlan(profile_path, *host, &profile, &plan); code >= 0) return code;
   PrintPlan(profile, plan);
-  if (plan.changes.empty()) return kExitOk;
+  if (int code = GuardLockout(*host, profile, plan, vm.count("allow-lockout") > 0); code >= 0) return code;
+  if (plan.size() == 0) return kExitOk;
 
   if (!vm.count("yes")) {
-    Result<std::string> answer = ReadConsoleLine("\nMake these " + std::to_string(plan.changes.size()) +
+    Result<std::string> answer = ReadConsoleLine("\nMake these " + std::to_string(plan.size()) +
                                                  " changes? Type yes to go on: ");
     if (!answer.ok()) {
       return ReportError(Status::InvalidInput("no console to confirm on (" + answer.status().message() +
@@ -155,14 +203,16 @@ int RunApplyCommand(const std::vector<std::string>& args) {
   if (!journal.ok()) return ReportError(journal.status());
   std::cout << "\nJournal: " << journal_path << "\n";
 
-  Status applied = ApplyServicePlan(*host, plan, **journal,
-                                    [](const std::string& line) { std::cout << "  " << line << "\n"; });
+  const ProgressFn progress = [](const std::string& line) { std::cout << "  " << line << "\n"; };
+  Status applied = ApplyServicePlan(*host, plan.services, **journal, progress);
+  if (applied.ok()) applied = ApplyFirewallPlan(*host, plan.firewall, **journal, progress);
+  if (applied.ok()) applied = (*journal)->RecordEnd("applied");
   if (!applied.ok()) {
     std::cerr << "otharden apply: " << applied.message() << "\n";
     std::cout << "\nAPPLY FAILED and was rolled back (exit 3). Journal: " << journal_path << "\n";
     return kExitRolledBack;
   }
-  std::cout << "\nApplied " << plan.changes.size() << " change" << (plan.changes.size() == 1 ? "" : "s")
+  std::cout << "\nApplied " << plan.size() << " change" << (plan.size() == 1 ? "" : "s")
             << ". To undo: otharden rollback --journal \"" << journal_path << "\"\n";
   return kExitOk;
 }
@@ -189,8 +239,13 @@ int RunRollbackCommand(const std::vector<std::string>& args) {
     std::cout << "WARNING: the last " << journal->unreadable_bytes << " bytes of the journal could not be read ("
               << journal->unreadable_reason << "); everything before them is restored.\n";
   }
-  RollbackResult result =
-      RollbackServices(*host, *journal, [](const std::string& line) { std::cout << "  " << line << "\n"; });
+  const ProgressFn progress = [](const std::string& line) { std::cout << "  " << line << "\n"; };
+  // Newest first: the firewall changes were made after the services.
+  RollbackResult result = RollbackFirewall(*host, *journal, progress);
+  RollbackResult services = RollbackServices(*host, *journal, progress);
+  result.restored += services.restored;
+  result.already_as_before += services.already_as_before;
+  result.failures.insert(result.failures.end(), services.failures.begin(), services.failures.end());
   std::cout << "\nRestored " << result.restored << ", already as before " << result.already_as_before;
   if (!result.failures.empty()) {
     std::cout << ", could NOT restore " << result.failures.size() << "\n";

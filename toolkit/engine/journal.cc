@@ -128,6 +128,23 @@ Status JournalWriter::RecordCompleted(const std::string& service) {
   return Write(JournalLine("completed", {{"name", service}}));
 }
 
+Status JournalWriter::RecordFirewall(const JournalFirewallEntry& entry) {
+  switch (entry.kind) {
+    case JournalFirewallEntry::Kind::kProfile: {
+      const FirewallProfileState& p = entry.profile_before;
+      auto action = [](FirewallAction a) { return a == FirewallAction::kAllow ? "allow" : "block"; };
+      return Write(JournalLine("fw-profile", {{"profile", FirewallProfileName(p.profile)},
+                                              {"enabled", p.enabled ? "1" : "0"},
+                                              {"inbound", action(p.default_inbound)},
+                                              {"outbound", action(p.default_outbound)}}));
+    }
+    case JournalFirewallEntry::Kind::kAdded: return Write(JournalLine("fw-added", {{"rule", entry.rule}}));
+    case JournalFirewallEntry::Kind::kRemoved: return Write(JournalLine("fw-removed", {{"rule", entry.rule}}));
+    case JournalFirewallEntry::Kind::kDisabled: return Write(JournalLine("fw-disabled", {{"rule", entry.rule}}));
+  }
+  return Status::Internal("unknown firewall journal entry");
+}
+
 Status JournalWriter::RecordEnd(const std::string& result) {
   return Write(JournalLine("end", {{"result", result}}));
 }
@@ -169,6 +186,32 @@ Result<Journal> ParseJournal(const std::string& path, const std::string& text) {
         if (delayed != "unknown") before.delayed_auto_start = delayed == "1";
         before.running = running == "1";
         journal.services.push_back(before);
+      }
+    } else if (record->kind == "fw-profile") {
+      JournalFirewallEntry entry;
+      std::optional<FirewallProfile> profile = ParseFirewallProfileName(record->Get("profile").value_or(""));
+      const std::string enabled = record->Get("enabled").value_or("");
+      const std::string inbound = record->Get("inbound").value_or("");
+      const std::string outbound = record->Get("outbound").value_or("");
+      auto is_action = [](const std::string& a) { return a == "allow" || a == "block"; };
+      if (!profile || (enabled != "0" && enabled != "1") || !is_action(inbound) || !is_action(outbound)) {
+        problem = "a firewall profile record is incomplete";
+      } else {
+        entry.profile_before = {*profile, enabled == "1",
+                                inbound == "allow" ? FirewallAction::kAllow : FirewallAction::kBlock,
+                                outbound == "allow" ? FirewallAction::kAllow : FirewallAction::kBlock};
+        journal.firewall.push_back(entry);
+      }
+    } else if (record->kind == "fw-added" || record->kind == "fw-removed" || record->kind == "fw-disabled") {
+      JournalFirewallEntry entry;
+      entry.kind = record->kind == "fw-added"     ? JournalFirewallEntry::Kind::kAdded
+                   : record->kind == "fw-removed" ? JournalFirewallEntry::Kind::kRemoved
+                                                  : JournalFirewallEntry::Kind::kDisabled;
+      entry.rule = record->Get("rule").value_or("");
+      if (entry.rule.empty()) {
+        problem = "a firewall rule record is incomplete";
+      } else {
+        journal.firewall.push_back(entry);
       }
     } else if (record->kind == "completed") {
       journal.completed.push_back(record->Get("name").value_or(""));

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/model/firewall.h"
 #include "toolkit/model/service.h"
 #include "toolkit/model/status.h"
 #include "toolkit/platform/file_io.h"
@@ -33,11 +34,25 @@ struct JournalServiceBefore {
   bool running = false;
 };
 
+// One firewall change, recorded before it is made.
+struct JournalFirewallEntry {
+  enum class Kind {
+    kProfile,   // a profile's settings: `profile_before` holds them
+    kAdded,     // a rule about to be added: rollback removes it
+    kRemoved,   // a rule about to be removed: rollback adds it back
+    kDisabled,  // a rule about to be disabled: rollback enables it
+  };
+  Kind kind = Kind::kProfile;
+  FirewallProfileState profile_before;
+  std::string rule;  // the rule string (kAdded, kRemoved, kDisabled)
+};
+
 // What a journal file says.
 struct Journal {
   JournalHeader header;
   std::vector<JournalServiceBefore> services;  // in the order they were changed
   std::vector<std::string> completed;          // services whose change was verified
+  std::vector<JournalFirewallEntry> firewall;  // in the order they were made (after the services)
   std::optional<std::string> end;              // "applied", "rolled-back", ... when finished
   // Bytes at the end that could not be read (a torn or corrupted tail), and why.
   size_t unreadable_bytes = 0;
@@ -53,6 +68,7 @@ class JournalWriter {
   // Each call returns only once the record is on the device.
   Status RecordServiceBefore(const ServiceConfig& before);
   Status RecordCompleted(const std::string& service);
+  Status RecordFirewall(const JournalFirewallEntry& entry);
   Status RecordEnd(const std::string& result);
   const std::string& path() const { return path_; }
   // Everything written so far (what the file holds when every Append succeeded).

@@ -186,7 +186,7 @@ Status ApplyServicePlan(Host& host, const ServicePlan& plan, JournalWriter& jour
     if (!failure.ok()) break;
     progress(change.Describe() + "  done");
   }
-  if (failure.ok()) return journal.RecordEnd("applied");
+  if (failure.ok()) return Status::Ok();
 
   progress("FAILED: " + failure.message());
   progress("rolling back what was changed...");

@@ -49,7 +49,8 @@ constexpr std::chrono::milliseconds kServiceWaitTimeout{30000};
 using ProgressFn = std::function<void(const std::string&)>;
 
 // Makes the planned changes in order: journal record first, then the change,
-// then a read-back that verifies it. On the first failure, undoes every change
+// then a read-back that verifies it. The caller records the journal's end once
+// every part of the profile is applied. On the first failure, undoes every change
 // made so far (journal order, reversed) and returns the failure's Status with
 // what was undone in its message.
 Status ApplyServicePlan(Host& host, const ServicePlan& plan, JournalWriter& journal,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/model/firewall.h"
 #include "toolkit/model/os_identity.h"
 #include "toolkit/model/service.h"
 #include "toolkit/model/status.h"
@@ -55,6 +56,28 @@ class Host {
   // or does not get there in time is an error naming the service.
   virtual Status StopServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) = 0;
   virtual Status StartServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) = 0;
+
+  // --- Firewall (Windows Firewall with Advanced Security: INetFwPolicy2 only) ---
+
+  // Every profile's settings and every rule. kNotSupported when the firewall
+  // API is missing or answers "not implemented", so nothing is changed on a
+  // host whose firewall otharden cannot read.
+  virtual Result<FirewallSnapshot> ReadFirewall() = 0;
+  virtual Status SetFirewallProfile(const FirewallProfileState& state) = 0;
+  // Adds `rule` (its Name, Grouping and every field).
+  virtual Status AddFirewallRule(const FirewallRule& rule) = 0;
+  // Removes / enables / disables the one rule whose FirewallRuleIdentity equals
+  // `rule`'s; kNotFound when there is none.
+  virtual Status RemoveFirewallRule(const FirewallRule& rule) = 0;
+  virtual Status SetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) = 0;
+
+  // --- The session otharden runs in (for the lockout guard) ---
+
+  struct SessionInfo {
+    bool remote = false;         // a Remote Desktop session
+    std::string client_address;  // the remote client's IPv4 address, when known
+  };
+  virtual Result<SessionInfo> ReadSession() = 0;
 };
 
 // Opens the machine this process runs on. On the native (non-Windows) build this

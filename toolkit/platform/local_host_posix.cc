@@ -31,6 +31,12 @@ class NotWindowsHost : public Host {
   Status StartServiceAndWait(const std::string&, std::chrono::milliseconds) override {
     return Status::NotSupported(kNotWindows);
   }
+  Result<FirewallSnapshot> ReadFirewall() override { return Status::NotSupported(kNotWindows); }
+  Status SetFirewallProfile(const FirewallProfileState&) override { return Status::NotSupported(kNotWindows); }
+  Status AddFirewallRule(const FirewallRule&) override { return Status::NotSupported(kNotWindows); }
+  Status RemoveFirewallRule(const FirewallRule&) override { return Status::NotSupported(kNotWindows); }
+  Status SetFirewallRuleEnabled(const FirewallRule&, bool) override { return Status::NotSupported(kNotWindows); }
+  Result<SessionInfo> ReadSession() override { return Status::NotSupported(kNotWindows); }
 };
 
 }  // namespace

@@ -103,4 +103,60 @@ Status MemoryHost::StartServiceAndWait(const std::string& name, std::chrono::mil
   return Status::Ok();
 }
 
+namespace {
+
+const char kNoFirewall[] = "the firewall API answered E_NOTIMPL (not implemented)";
+
+}  // namespace
+
+Result<FirewallSnapshot> MemoryHost::ReadFirewall() {
+  if (!firewall) return Status::NotSupported(kNoFirewall);
+  return *firewall;
+}
+
+Status MemoryHost::SetFirewallProfile(const FirewallProfileState& state) {
+  if (!firewall) return Status::NotSupported(kNoFirewall);
+  for (FirewallProfileState& p : firewall->profiles) {
+    if (p.profile == state.profile) p = state;
+  }
+  calls.push_back("fw-profile " + state.Describe());
+  return Status::Ok();
+}
+
+Status MemoryHost::AddFirewallRule(const FirewallRule& rule) {
+  if (!firewall) return Status::NotSupported(kNoFirewall);
+  if (failing_rules.count(rule.name)) {
+    return Status::IoError("firewall rule '" + rule.name + "': INetFwRules::Add failed: E_FAIL");
+  }
+  firewall->rules.push_back(rule);
+  calls.push_back("fw-add " + rule.name);
+  return Status::Ok();
+}
+
+Status MemoryHost::RemoveFirewallRule(const FirewallRule& rule) {
+  if (!firewall) return Status::NotSupported(kNoFirewall);
+  const std::string identity = FirewallRuleIdentity(rule);
+  for (auto it = firewall->rules.begin(); it != firewall->rules.end(); ++it) {
+    if (FirewallRuleIdentity(*it) == identity) {
+      firewall->rules.erase(it);
+      calls.push_back("fw-remove " + rule.name);
+      return Status::Ok();
+    }
+  }
+  return Status::NotFound("firewall rule '" + rule.name + "' is not there");
+}
+
+Status MemoryHost::SetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) {
+  if (!firewall) return Status::NotSupported(kNoFirewall);
+  const std::string identity = FirewallRuleIdentity(rule);
+  for (FirewallRule& r : firewall->rules) {
+    if (FirewallRuleIdentity(r) == identity) {
+      r.active = enabled;
+      calls.push_back("fw-enable " + rule.name + (enabled ? " 1" : " 0"));
+      return Status::Ok();
+    }
+  }
+  return Status::NotFound("firewall rule '" + rule.name + "' is not there");
+}
+
 }  // namespace otharden

@@ -25,7 +25,12 @@ class MemoryHost : public Host {
   std::map<std::string, std::vector<std::string>> depends_on;
   bool delayed_supported = true;         // false: like Wine, ERROR_INVALID_LEVEL
   std::set<std::string> failing_changes;  // SetServiceStart on these fails
-  // Every change made, in order: "start NAME auto", "stop NAME", "run NAME".
+  // The firewall; nullopt: the API is missing (ReadFirewall fails kNotSupported).
+  std::optional<FirewallSnapshot> firewall = FirewallSnapshot{};
+  std::set<std::string> failing_rules;  // AddFirewallRule of a rule with this Name fails
+  SessionInfo session;
+  // Every change made, in order: "start NAME auto", "stop NAME", "run NAME",
+  // "fw-profile domain ...", "fw-add NAME", "fw-remove NAME", "fw-enable NAME 0|1".
   std::vector<std::string> calls;
 
   Result<OsIdentity> ReadOsIdentity() override;
@@ -36,6 +41,12 @@ class MemoryHost : public Host {
                          std::optional<bool> delayed) override;
   Status StopServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) override;
   Status StartServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) override;
+  Result<FirewallSnapshot> ReadFirewall() override;
+  Status SetFirewallProfile(const FirewallProfileState& state) override;
+  Status AddFirewallRule(const FirewallRule& rule) override;
+  Status RemoveFirewallRule(const FirewallRule& rule) override;
+  Status SetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) override;
+  Result<SessionInfo> ReadSession() override { return session; }
 
   // Adds a package named like Windows names it, for the given KB and state.
   void AddPackage(const std::string& kb, uint32_t state);

@@ -1,6 +1,7 @@
 #include "toolkit/spec/profile.h"
 
 #include <cctype>
+#include <sstream>
 
 #include "toolkit/spec/xml_input.h"
 
@@ -96,7 +97,149 @@ Status ReadServices(XmlInput& xml, XMLElement* root, const ProtectedServices& pr
   return Status::Ok();
 }
 
+Result<bool> ParseBool(XmlInput& xml, XMLElement* el, const char* name, bool fallback) {
+  std::optional<std::string> text = xml.Attribute(el, name);
+  if (!text) return fallback;
+  if (*text == "true" || *text == "on") return true;
+  if (*text == "false" || *text == "off") return false;
+  return xml.ErrorAt(el, std::string(name) + " '" + *text + "' must be true or false");
+}
+
+Result<FirewallAction> ParseAction(XmlInput& xml, XMLElement* el, const char* name) {
+  Result<std::string> text = xml.RequiredAttribute(el, name);
+  if (!text.ok()) return text.status();
+  if (*text == "block") return FirewallAction::kBlock;
+  if (*text == "allow") return FirewallAction::kAllow;
+  return xml.ErrorAt(el, std::string(name) + " '" + *text + "' must be block or allow");
+}
+
+Status ReadFirewallProfile(XmlInput& xml, XMLElement* el, FirewallSection* section) {
+  Status s = xml.CheckShape(el, {"name", "firewall", "inbound", "outbound"}, {});
+  if (!s.ok()) return s;
+  Result<std::string> name = xml.RequiredAttribute(el, "name");
+  if (!name.ok()) return name.status();
+  std::optional<FirewallProfile> profile = ParseFirewallProfileName(*name);
+  if (!profile) return xml.ErrorAt(el, "firewall profile '" + *name + "' is not domain, private or public");
+  for (const FirewallProfileState& p : section->profiles) {
+    if (p.profile == *profile) return xml.ErrorAt(el, "firewall profile '" + *name + "' is set twice");
+  }
+  FirewallProfileState state;
+  state.profile = *profile;
+  Result<bool> on = ParseBool(xml, el, "firewall", true);
+  if (!on.ok()) return on.status();
+  state.enabled = *on;
+  Result<FirewallAction> inbound = ParseAction(xml, el, "inbound");
+  if (!inbound.ok()) return inbound.status();
+  Result<FirewallAction> outbound = ParseAction(xml, el, "outbound");
+  if (!outbound.ok()) return outbound.status();
+  state.default_inbound = *inbound;
+  state.default_outbound = *outbound;
+  section->profiles.push_back(state);
+  return Status::Ok();
+}
+
+Status ReadAllowRule(XmlInput& xml, XMLElement* el, const std::string& profile_name, FirewallSection* section) {
+  Status s = xml.CheckShape(el, {"name", "direction", "protocol", "local-ports", "remote-ports", "remote-addresses",
+                                 "program", "service", "profiles", "management", "reason", "source"},
+                            {});
+  if (!s.ok()) return s;
+  FirewallAllowEntry entry;
+  entry.line = el->GetLineNum();
+  FirewallRule& rule = entry.rule;
+  rule.action = FirewallAction::kAllow;
+  rule.active = true;
+  Result<std::string> name = xml.RequiredAttribute(el, "name");
+  if (!name.ok()) return name.status();
+  for (const FirewallAllowEntry& e : section->rules) {
+    if (e.rule.name == *name) {
+      return xml.ErrorAt(el, "rule name '" + *name + "' is used twice (first on line " + std::to_string(e.line) + ")");
+    }
+  }
+  rule.name = *name;
+  Result<std::string> reason = xml.RequiredAttribute(el, "reason");
+  if (!reason.ok()) return reason.status();
+  entry.reason = *reason;
+  rule.description = *reason;
+  entry.source = xml.Attribute(el, "source").value_or("");
+  rule.grouping = OthardenRuleGrouping(profile_name);
+
+  const std::string direction = xml.Attribute(el, "direction").value_or("in");
+  if (direction != "in" && direction != "out") {
+    return xml.ErrorAt(el, "direction '" + direction + "' must be in or out");
+  }
+  rule.direction = direction == "in" ? FirewallDirection::kIn : FirewallDirection::kOut;
+
+  Result<std::string> protocol = xml.RequiredAttribute(el, "protocol");
+  if (!protocol.ok()) return protocol.status();
+  if (*protocol == "tcp") rule.protocol = 6;
+  else if (*protocol == "udp") rule.protocol = 17;
+  else if (*protocol == "icmpv4") rule.protocol = 1;
+  else if (*protocol == "icmpv6") rule.protocol = 58;
+  else if (*protocol != "any") {
+    return xml.ErrorAt(el, "protocol '" + *protocol + "' must be tcp, udp, icmpv4, icmpv6 or any");
+  }
+
+  for (const auto& [attr, target] : {std::pair<const char*, std::vector<FirewallPort>*>{"local-ports", &rule.local_ports},
+                                     {"remote-ports", &rule.remote_ports}}) {
+    std::optional<std::string> text = xml.Attribute(el, attr);
+    if (!text) continue;
+    Result<std::vector<FirewallPort>> ports = ParsePortList(*text);
+    if (!ports.ok()) return xml.ErrorAt(el, std::string(attr) + ": " + ports.status().message());
+    *target = *ports;
+  }
+  if (std::optional<std::string> text = xml.Attribute(el, "remote-addresses")) {
+    Result<std::vector<FirewallAddress>> addresses = ParseAddressList(*text);
+    if (!addresses.ok()) return xml.ErrorAt(el, "remote-addresses: " + addresses.status().message());
+    for (const FirewallAddress& a : *addresses) (a.ipv6 ? rule.remote_v6 : rule.remote_v4).push_back(a);
+  }
+  rule.app = xml.Attribute(el, "program").value_or("");
+  rule.service = xml.Attribute(el, "service").value_or("");
+  if (std::optional<std::string> text = xml.Attribute(el, "profiles")) {
+    std::istringstream words(*text);
+    for (std::string word; words >> word;) {
+      std::optional<FirewallProfile> p = ParseFirewallProfileName(word);
+      if (!p) return xml.ErrorAt(el, "profiles: '" + word + "' is not domain, private or public");
+      rule.profiles |= static_cast<uint32_t>(*p);
+    }
+  }
+  Result<bool> management = ParseBool(xml, el, "management", false);
+  if (!management.ok()) return management.status();
+  entry.management = *management;
+  // What NT 6.0 stores is a v2.0 rule string: refuse what it cannot express
+  // (port ranges, ports without TCP/UDP, ...) here, not halfway through apply.
+  Status v20 = ValidateForV20(rule);
+  if (!v20.ok()) {
+    return xml.ErrorAt(el, "rule '" + rule.name + "' cannot be stored by Windows Server 2008: " + v20.message());
+  }
+  section->rules.push_back(std::move(entry));
+  return Status::Ok();
+}
+
+Status ReadFirewall(XmlInput& xml, XMLElement* root, const std::string& profile_name, FirewallSection* section) {
+  XMLElement* firewall = root->FirstChildElement("firewall");
+  if (!firewall) return Status::Ok();
+  if (firewall->NextSiblingElement("firewall")) {
+    return xml.ErrorAt(firewall->NextSiblingElement("firewall"), "more than one <firewall> section");
+  }
+  Status s = xml.CheckShape(firewall, {"other-inbound-rules"}, {"profile", "allow"});
+  if (!s.ok()) return s;
+  section->present = true;
+  const std::string other = xml.Attribute(firewall, "other-inbound-rules").value_or("keep");
+  if (other != "keep" && other != "disable") {
+    return xml.ErrorAt(firewall, "other-inbound-rules '" + other + "' must be keep or disable (rules are never deleted)");
+  }
+  section->other_inbound = other == "keep" ? OtherInboundRules::kKeep : OtherInboundRules::kDisable;
+  for (XMLElement* el = firewall->FirstChildElement(); el; el = el->NextSiblingElement()) {
+    s = std::string(el->Name()) == "profile" ? ReadFirewallProfile(xml, el, section)
+                                             : ReadAllowRule(xml, el, profile_name, section);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::string OthardenRuleGrouping(const std::string& profile_name) { return "otharden:" + profile_name; }
 
 Result<ProtectedServices> ParseProtectedServices(const std::string& path, const std::string& text) {
   XmlInput xml;
@@ -139,7 +282,8 @@ Result<Profile> ParseProfile(const std::string& path, const std::string& text,
     return xml.ErrorAt(root, "root element is <" + std::string(root->Name()) +
                                  ">, expected <profile>: is this a profile file?");
   }
-  if (!(s = xml.CheckShape(root, {"format", "name", "policy"}, {"title", "description", "services"})).ok()) {
+  if (!(s = xml.CheckShape(root, {"format", "name", "policy"}, {"title", "description", "services", "firewall"}))
+           .ok()) {
     return s;
   }
   const std::string format = xml.Attribute(root, "format").value_or("");
@@ -160,7 +304,10 @@ Result<Profile> ParseProfile(const std::string& path, const std::string& text,
   if (!(s = xml.ChildText(root, "title", &profile.title, true)).ok()) return s;
   if (!(s = xml.ChildText(root, "description", &profile.description, false)).ok()) return s;
   if (!(s = ReadServices(xml, root, protected_services, &profile)).ok()) return s;
-  if (profile.services.empty()) return xml.ErrorAt(root, "the profile changes nothing: no <services> entries");
+  if (!(s = ReadFirewall(xml, root, profile.name, &profile.firewall)).ok()) return s;
+  if (profile.services.empty() && !profile.firewall.present) {
+    return xml.ErrorAt(root, "the profile changes nothing: no <services> or <firewall> entries");
+  }
   return profile;
 }
 

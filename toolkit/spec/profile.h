@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "toolkit/model/firewall.h"
 #include "toolkit/model/service.h"
 #include "toolkit/model/status.h"
 
@@ -26,6 +27,29 @@ struct ServiceEntry {
   int line = 0;        // where in the profile, for messages
 };
 
+// One rule the profile allows, as the firewall will hold it.
+struct FirewallAllowEntry {
+  FirewallRule rule;        // Name, grouping "otharden:<profile>", description = reason
+  bool management = false;  // carries management traffic: the lockout guard protects it
+  std::string reason;
+  std::string source;
+  int line = 0;
+};
+
+// What the profile does with inbound allow rules it did not write.
+enum class OtherInboundRules { kKeep, kDisable };
+
+struct FirewallSection {
+  bool present = false;
+  std::vector<FirewallProfileState> profiles;  // only the profiles the file names
+  std::vector<FirewallAllowEntry> rules;
+  OtherInboundRules other_inbound = OtherInboundRules::kKeep;
+};
+
+// The grouping (EmbedCtxt) of every rule otharden adds for `profile_name`: how
+// its rules are told apart from everyone else's.
+std::string OthardenRuleGrouping(const std::string& profile_name);
+
 // Services no profile may disable or set to manual (policies/protected-services.xml).
 struct ProtectedServices {
   struct Entry {
@@ -44,6 +68,7 @@ struct Profile {
   std::string title;
   std::string description;
   std::vector<ServiceEntry> services;
+  FirewallSection firewall;
 };
 
 Result<ProtectedServices> LoadProtectedServicesFile(const std::string& path);

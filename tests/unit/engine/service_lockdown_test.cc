@@ -120,7 +120,7 @@ TEST_CASE("apply journals each service before changing it, and a second plan fin
   CHECK(read->services[0].start == ServiceStartType::kAuto);
   CHECK(read->services[0].running);
   CHECK(read->completed.size() == 2);
-  CHECK(read->end == std::optional<std::string>("applied"));
+  CHECK_FALSE(read->end);  // the caller ends the journal once the firewall is applied too
 
   Result<ServicePlan> again = PlanServiceLockdown(host, profile);
   REQUIRE(again.ok());

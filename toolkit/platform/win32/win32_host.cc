@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "toolkit/platform/host.h"
+#include "toolkit/platform/win32/firewall_win32.h"
 #include "toolkit/platform/win32/registry.h"
 #include "toolkit/platform/win32/services_win32.h"
 #include "toolkit/platform/win32/text.h"
@@ -198,6 +199,14 @@ class Win32Host : public Host {
   Status StartServiceAndWait(const std::string& name, std::chrono::milliseconds timeout) override {
     return ScmStart(name, timeout);
   }
+  Result<FirewallSnapshot> ReadFirewall() override { return ComReadFirewall(); }
+  Status SetFirewallProfile(const FirewallProfileState& state) override { return ComSetFirewallProfile(state); }
+  Status AddFirewallRule(const FirewallRule& rule) override { return ComAddFirewallRule(rule); }
+  Status RemoveFirewallRule(const FirewallRule& rule) override { return ComRemoveFirewallRule(rule); }
+  Status SetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) override {
+    return ComSetFirewallRuleEnabled(rule, enabled);
+  }
+  Result<SessionInfo> ReadSession() override { return ReadWindowsSession(); }
 };
 
 }  // namespace
