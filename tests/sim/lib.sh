@@ -18,8 +18,9 @@ SIM_WINESERVER=${SIM_WINESERVER:-wineserver}
 SIM_WINEBOOT=${SIM_WINEBOOT:-wineboot}
 
 # Executables that get the per-application settings (native ntoskrnl.exe, optional
-# Wine Version). Extend with make-host.sh --app NAME.exe or SIM_APPS="a.exe b.exe".
-SIM_DEFAULT_APPS="otharden.exe probe.exe"
+# Wine Version, the simulated firewall). Extend with make-host.sh --app NAME.exe or
+# SIM_APPS="a.exe b.exe".
+SIM_DEFAULT_APPS="otharden.exe probe.exe fwprobe.exe"
 
 sim_log()  { printf '%s: %s\n' "${SIM_PROG:-sim}" "$*" >&2; }
 sim_die()  { local code=$1; shift; printf '%s: error: %s\n' "${SIM_PROG:-sim}" "$*" >&2; exit "$code"; }
@@ -75,6 +76,11 @@ sim_wine_env() {
     # winemenubuilder would write .desktop files under $HOME; it is also disabled in the
     # base prefix registry, this covers prefixes made some other way.
     export WINEDLLOVERRIDES=${SIM_WINEDLLOVERRIDES-winemenubuilder.exe=d}
+    # SIM_FIREWALL_API=wine: this run gets Wine's own hnetcfg.dll (no firewall API: E_NOTIMPL)
+    # even for the apps with the simulated firewall - the environment beats the per-app key.
+    if [ "${SIM_FIREWALL_API:-}" = wine ]; then
+        export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:+$WINEDLLOVERRIDES;}hnetcfg=b"
+    fi
 }
 
 # Run wine / wineserver without the lock descriptors (8, 9): a wineserver started by
@@ -202,3 +208,7 @@ sim_session_boot() {
     fi
     return 0
 }
+
+# The simulated firewall (Windows Firewall COM API stand-in): firewall/firewall.sh.
+# shellcheck source=firewall/firewall.sh
+. "$SIM_DIR/firewall/firewall.sh"

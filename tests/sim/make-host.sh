@@ -20,7 +20,10 @@
 #      tests/sim/service/, cached under build/sim/service) are copied to C:\otharden-sim
 #      and every service is created in Wine's SCM with CreateServiceW (sim_scm.exe
 #      install), replacing a Wine service of the same name (never a protected one);
-#   5. the wineserver is stopped (-k flushes the registry files).
+#   5. simulated firewall (`firewall*` lines, tests/sim/firewall/firewall.sh): the local
+#      store is seeded and the simulator's hnetcfg.dll replaces system32\hnetcfg.dll, loaded
+#      only by the per-app executables ("hnetcfg"="native"; globally "builtin");
+#   6. the wineserver is stopped (-k flushes the registry files).
 #
 # Exit: 0 ready; 2 bad usage / bad host file; 77 SKIP (x86 host needs wine32, which is
 # not installed); 125 simulator failure. PREFIXDIR is replaced if it is empty or was
@@ -35,7 +38,8 @@ usage() {
 usage: make-host.sh [--app NAME.exe]... HOSTFILE PREFIXDIR
   Builds a Wine prefix simulating the 2008 host described in HOSTFILE.
   --app NAME.exe   also give NAME.exe the native ntoskrnl.exe override (and the host's
-                   wine_version, if any); repeatable. Defaults: otharden.exe probe.exe;
+                   wine_version, if any, and the simulated firewall); repeatable.
+                   Defaults: otharden.exe probe.exe fwprobe.exe;
                    more from $SIM_APPS (space separated).
   Environment: SIM_BUILD_DIR (cache, default <repo>/build/sim), SIM_COPY_MODE=link|copy,
                SIM_WINEDEBUG (default -all).
@@ -69,10 +73,11 @@ t_start=$(sim_now_ms)
 declare -A H=()
 packages=()
 services=()
+fw_entries=()      # firewall* lines, validated by sim_fw_describe (firewall/firewall.sh)
 known_keys=" description arch version build current_build csd sp sp_minor product product_name
  edition_id buildlab buildlabex ntoskrnl syswow64_ntoskrnl computer dns_hostname dns_domain
  wine_version package service "
-known_keys=" $(printf '%s' "$known_keys" | tr -s '[:space:]' ' ') "
+known_keys=" $(printf '%s' "$known_keys $SIM_FW_HOST_KEYS" | tr -s '[:space:]' ' ') "
 lineno=0
 bad() { sim_die "$SIM_EXIT_USAGE" "$HOSTFILE:$lineno: $*"; }
 while IFS= read -r line || [ -n "$line" ]; do
@@ -93,6 +98,8 @@ while IFS= read -r line || [ -n "$line" ]; do
         packages+=("$val")
     elif [ "$key" = service ]; then
         services+=("$lineno:$val")
+    elif [[ "$key" == firewall* ]]; then
+        fw_entries+=("$lineno:$key=$val")
     else
         [ -z "${H[$key]+x}" ] || bad "duplicate key '$key'"
         H[$key]=$val
@@ -290,6 +297,9 @@ done
 for i in "${svc_order[@]}"; do
     if [ "${svc_state[$i]}" = running ]; then svc_ensure+="${svc_ensure:+ }${svc_names[$i]}=running:${svc_start[$i]}"; fi
 done
+
+sim_fw_describe "${fw_entries[@]}"     # firewall: sets SIM_FW_API, fw_* (firewall/firewall.sh)
+lineno='-'
 
 for a in $SIM_DEFAULT_APPS ${SIM_APPS:-}; do apps+=("$a"); done
 uniq_apps=()
@@ -507,6 +517,8 @@ EOF
     cp "$cache" "$out"
 }
 build_ntoskrnl "${H[arch]}" "${H[ntoskrnl]}" "$PREFIX/drive_c/windows/system32/ntoskrnl.exe"
+# the firewall simulator's hnetcfg.dll (hosts with firewall lines; firewall/firewall.sh)
+sim_fw_install "$PREFIX" "${H[arch]}"
 if [ "${H[arch]}" = x64 ] && [ "${H[syswow64_ntoskrnl]}" != none ]; then
     mkdir -p "$PREFIX/drive_c/windows/syswow64"
     build_ntoskrnl x86 "${H[syswow64_ntoskrnl]}" "$PREFIX/drive_c/windows/syswow64/ntoskrnl.exe"
@@ -591,6 +603,7 @@ session_reg > "$PREFIX/sim/session.reg"
         echo
         echo "[HKEY_CURRENT_USER\\Software\\Wine\\AppDefaults\\$a\\DllOverrides]"
         echo '"ntoskrnl.exe"="native"'
+        sim_fw_app_reg                 # "hnetcfg"="native" when the firewall is simulated
         echo
     done
     cbs='HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing'
@@ -616,6 +629,7 @@ session_reg > "$PREFIX/sim/session.reg"
         echo '[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control]'
         printf '"AutoStartDelay"=%s\n\n' "$(dw 86400000)"
     fi
+    sim_fw_host_reg
     session_reg | sed 1d
 } > "$PREFIX/sim/host.reg"
 
@@ -634,6 +648,7 @@ session_reg > "$PREFIX/sim/session.reg"
     printf 'SIM_HOST_SERVICES=%q\n' "${svc_names[*]:-}"
     # what sim_session_boot passes to sim_scm.exe ensure at every session start
     printf 'SIM_HOST_SERVICES_ENSURE=%q\n' "$svc_ensure"
+    sim_fw_host_env
 } > "$PREFIX/sim/host.env.tmp"
 
 (
@@ -676,6 +691,7 @@ if [ ${#svc_names[@]} -gt 0 ]; then
     printf 'SIM_HOST_SERVICES_REPLACED=%q\n' "${replaced% }" >> "$PREFIX/sim/host.env.tmp"
     [ -z "$replaced" ] || sim_log "$HOSTNAME_: replaced Wine's own service(s): ${replaced% }"
 fi
+sim_fw_verify "$PREFIX"
 mv "$PREFIX/sim/host.env.tmp" "$PREFIX/sim/host.env"
 sim_unlock 9
 

@@ -335,6 +335,292 @@ check_services() {  # check_services PREFIX
     if "$SIM_DIR/session.sh" status "$prefix" >/dev/null 2>&1; then fail "session still open after session.sh end"; fi
     note "$cur: services checked in $(sim_elapsed "$t0")s (${#names[@]} services)"
 }
+# ---- simulated firewall (tests/sim/firewall) -------------------------------------------
+# What fwprobe.exe semantics must print on every simulated firewall (documented
+# INetFwRule/INetFwRules/INetFwPolicy2 behaviour; sources in README "Firewall").
+FW_SEMANTICS='sem.new.create=0x00000000
+sem.new.enabled=0
+sem.new.direction=1
+sem.new.action=1
+sem.new.protocol=256
+sem.new.profiles=2147483647
+sem.new.edge=0
+sem.new.name=<null>
+sem.new.lports=<null>
+sem.new.raddrs=*
+sem.new.laddrs=*
+sem.new.iftypes=All
+sem.new.group=<null>
+sem.new.qi_INetFwRule2=0x80004002
+sem.new.qi_INetFwRule3=0x80004002
+sem.add_without_name=0x80070057
+sem.lports_with_protocol_any=0x80070057
+sem.icmp_with_protocol_any=0x80070057
+sem.name_with_bar=0x80070057
+sem.name_all=0x80070057
+sem.desc_with_bar=0x80070057
+sem.protocol_257=0x80070057
+sem.direction_3=0x80070057
+sem.profiles_0=0x80070057
+sem.profiles_8=0x80070057
+sem.lports_range=0x80070057
+sem.lports_70000=0x80070057
+sem.lports_teredo_on_tcp=0x80070057
+sem.lports_list=0x00000000
+sem.lports_list.get=104,11112,RPC-EPMap
+sem.rports_unset.get=*
+sem.icmp_on_tcp.get=<null>
+sem.rports_keyword=0x80070057
+sem.protocol_tcp_to_icmp_with_ports=0x80070057
+sem.protocol_tcp_to_udp_with_rpc=0x80070057
+sem.raddrs_star_and_more=0x80070057
+sem.raddrs_bad=0x80070057
+sem.raddrs_bad_mask=0x80070057
+sem.raddrs=0x00000000
+sem.raddrs.get=10.1.2.0/255.255.255.0,192.168.1.5/255.255.255.255,10.0.0.1-10.0.0.9,LocalSubnet,fe80::/64
+sem.laddrs_keyword=0x80070057
+sem.iftypes.get=Lan,Wireless
+sem.iftypes_bad=0x80070057
+sem.add=0x00000000
+sem.bound_put_enabled=0x00000000
+sem.item=0x00000000
+sem.item.enabled_after_bound_put=1
+sem.item.lports=104,11112,RPC-EPMap
+sem.item.put_desc=0x00000000
+sem.first_object.desc=first, edited
+sem.item.put_icmp_on_tcp=0x80070057
+sem.icmp_put=0x00000000
+sem.icmp.get=8:*,0:0
+sem.icmp.lports=<null>
+sem.add_duplicate_name=0x00000000
+sem.group_disable=0x00000000
+sem.group_is_enabled=0
+sem.group_enable=0x00000000
+sem.group_is_enabled_after_enable=1
+sem.group_missing=0x00000001
+sem.remove_one_name=0x00000000
+sem.removed_object.name=<hr:0x80070002>
+sem.readd_removed_object=0x00000000
+sem.readd_removed_object.name=otharden-sim semantics rule
+sem.item_missing=0x80070002
+sem.remove_missing=0x00000000
+sem.count_restored=1
+sem.policy.enabled_profile_all=0x80070057
+sem.policy.enabled_profile_domain_private=0x80070057
+sem.policy.inbound_action_2=0x80070057
+sem.policy.service_restriction=0x80004001
+sem.policy.modify_state.hr=0x00000000'
+
+# the name the API shows for a stored Name= value (indirect strings resolved)
+fw_display() {
+    local n=$1 t
+    if [[ "$n" == @* ]]; then
+        t=$(awk -F'\t' -v k="$n" '$1 == k { print $2; exit }' "$SIM_DIR/firewall/indirect-strings.txt")
+        [ -n "$t" ] && n=$t
+    fi
+    printf '%s\n' "$n"
+}
+fwprobe_run() {  # fwprobe_run PREFIX OUTFILE ARGS... (fwprobe.exe: the name with the per-app override)
+    local prefix=$1 out=$2; shift 2
+    "$SIM_DIR/run-in-host.sh" "$prefix" "$FW_PROBE_DIR/fwprobe.exe" "$@" 2>"$out.err" | tr -d '\r' >"$out"
+}
+fw_rule_of() {   # fw_rule_of STATE ID -> the stored rule string of ID ("" when absent)
+    printf '%s\n' "$1" | awk -F'\t' -v id="rule=$2" '$1 == id { print $2; f = 1; exit } END { exit !f }' || true
+}
+
+check_firewall() {  # check_firewall PREFIX [HOSTFILE] (host with firewall lines; SIM_HOST_FIREWALL_* from host.env)
+    local prefix=$1 hostfile=${2:-} ruleset t0 state dump want line id name p vals before new_id sem
+    local -a v
+    t0=$(sim_now_ms)
+    sim_fw_build x64                          # SIM_FW_PROBE: the fwprobe.exe make-host installed
+    FW_PROBE_DIR="$SIM_BUILD/firewall/selftest"
+    mkdir -p "$FW_PROBE_DIR"
+    cp "$SIM_FW_PROBE" "$FW_PROBE_DIR/fwprobe.exe"
+    cp "$SIM_FW_PROBE" "$FW_PROBE_DIR/fwprobe-stock.exe"    # no per-app override: Wine's own hnetcfg.dll
+
+    if [ "$SIM_HOST_FIREWALL_API" = wine ]; then
+        # firewall_api=wine: the store is seeded, but the API is Wine's (E_NOTIMPL)
+        fwprobe_run "$prefix" "$prefix/sim/fw-stock.out" dump
+        expect "$prefix/sim/fw-stock.out" fw.create 0x00000000
+        expect "$prefix/sim/fw-stock.out" policy.domain.enabled "<hr:0x80004001>"
+        state=$("$SIM_DIR/firewall/fw-state.sh" "$prefix")
+        svc_check "firewall_api=wine: rules seeded in the registry" "$(printf '%s\n' "$state" | sed -n 's/^rules=//p')" \
+            "$SIM_HOST_FIREWALL_RULE_COUNT"
+        note "$cur: firewall (stock Wine API, seeded store) checked in $(sim_elapsed "$t0")s"
+        return
+    fi
+
+    if ! "$SIM_DIR/session.sh" begin --max-seconds 600 "$prefix" 2>"$prefix/sim/selftest-session.err"; then
+        fail "firewall: session.sh begin failed: $(head -c 400 "$prefix/sim/selftest-session.err")"
+        return
+    fi
+    open_session=$prefix
+
+    # 0. Wine's own services run (they keep Wine's builtin hnetcfg.dll)
+    svc_check "firewall host: Wine's PlugPlay service (sc query)" "$(sc_state "$prefix" PlugPlay)" running
+
+    # 1. the registry (reg.exe, independent of the simulator's DLL) against the description
+    state=$("$SIM_DIR/firewall/fw-state.sh" "$prefix") || fail "fw-state.sh failed"
+    for p in domain private public; do
+        case "$p" in domain) vals=$SIM_HOST_FIREWALL_DOMAIN ;; private) vals=$SIM_HOST_FIREWALL_PRIVATE ;; public) vals=$SIM_HOST_FIREWALL_PUBLIC ;; esac
+        read -r -a v <<<"$vals"
+        want="profile=$p enabled=${v[0]} inbound=$([ "${v[1]}" = 1 ] && echo block || echo allow) outbound=$([ "${v[2]}" = 1 ] && echo block || echo allow) block_all_inbound=${v[3]} notifications_disabled=${v[4]}"
+        svc_check "firewall $p profile (reg query)" "$(printf '%s\n' "$state" | grep "^profile=$p ")" "$want"
+    done
+    svc_check "firewall rule count (reg query)" "$(printf '%s\n' "$state" | sed -n 's/^rules=//p')" "$SIM_HOST_FIREWALL_RULE_COUNT"
+    while IFS=$'\t' read -r id line; do
+        [ "$id" = id ] && continue
+        svc_check "firewall rule $id (reg query)" "$(fw_rule_of "$state" "$id")" "$line"
+    done < "$prefix/sim/firewall-rules.tsv"
+
+    # 2. the API (fwprobe.exe through CoCreateInstance) against the description
+    dump="$prefix/sim/fw-dump.out"
+    fwprobe_run "$prefix" "$dump" dump
+    expect "$dump" fw.create 0x00000000
+    expect "$dump" policy.current_profile_types "$SIM_HOST_FIREWALL_CURRENT_PROFILE_TYPES"
+    for p in domain private public; do
+        case "$p" in domain) vals=$SIM_HOST_FIREWALL_DOMAIN ;; private) vals=$SIM_HOST_FIREWALL_PRIVATE ;; public) vals=$SIM_HOST_FIREWALL_PUBLIC ;; esac
+        read -r -a v <<<"$vals"
+        expect "$dump" "policy.$p.enabled" "${v[0]}"
+        expect "$dump" "policy.$p.inbound" "$([ "${v[1]}" = 1 ] && echo block || echo allow)"
+        expect "$dump" "policy.$p.outbound" "$([ "${v[2]}" = 1 ] && echo block || echo allow)"
+        expect "$dump" "policy.$p.block_all_inbound" "${v[3]}"
+        expect "$dump" "policy.$p.notifications_disabled" "${v[4]}"
+    done
+    expect "$dump" rules.count "$SIM_HOST_FIREWALL_RULE_COUNT"
+    expect "$dump" rules.enumerated "$SIM_HOST_FIREWALL_RULE_COUNT"
+    # every stored rule is enumerated, under the name the API shows, with its Active state
+    while IFS=$'\t' read -r id line; do
+        [ "$id" = id ] && continue
+        name=$(printf '%s\n' "$line" | tr '|' '\n' | sed -n 's/^Name=//p')
+        want=0; case "$line" in *'|Active=TRUE|'*) want=1 ;; esac
+        checks=$((checks + 1))
+        grep -qF "rule=$(fw_display "$name")|enabled=$want|" "$dump" ||
+            fail "firewall rule $id: no enumerated rule '$(fw_display "$name")' with enabled=$want"
+    done < "$prefix/sim/firewall-rules.tsv"
+
+    # 3. round trip: API -> registry (reg query), in separate processes
+    before=$(printf '%s\n' "$state" | grep '^rule=' | cut -f1)
+    fwprobe_run "$prefix" "$prefix/sim/fw-add.out" add "otharden-sim selftest rule" 6 104 10.1.2.0/24 "otharden-sim selftest"
+    expect "$prefix/sim/fw-add.out" add.hr 0x00000000
+    state=$("$SIM_DIR/firewall/fw-state.sh" "$prefix")
+    new_id=$(printf '%s\n' "$state" | grep '^rule=' | cut -f1 | grep -vxF "$before" | sed 's/^rule=//')
+    checks=$((checks + 1))
+    if ! [[ "$new_id" =~ ^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$ ]]; then
+        fail "INetFwRules::Add: new rule id '$new_id' is not one {GUID}"
+    fi
+    svc_check "INetFwRules::Add: stored rule string" "$(fw_rule_of "$state" "$new_id")" \
+        'v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=104|RA4=10.1.2.0/255.255.255.0|Name=otharden-sim selftest rule|EmbedCtxt=otharden-sim selftest|'
+    fwprobe_run "$prefix" "$prefix/sim/fw-enable.out" enable "otharden-sim selftest rule" 0
+    expect "$prefix/sim/fw-enable.out" enable.hr 0x00000000
+    fwprobe_run "$prefix" "$prefix/sim/fw-profile.out" profile public inbound allow
+    expect "$prefix/sim/fw-profile.out" profile.hr 0x00000000
+    state=$("$SIM_DIR/firewall/fw-state.sh" "$prefix")
+    svc_check "put_Enabled(FALSE): stored rule string" "$(fw_rule_of "$state" "$new_id")" \
+        'v2.0|Action=Allow|Active=FALSE|Dir=In|Protocol=6|LPort=104|RA4=10.1.2.0/255.255.255.0|Name=otharden-sim selftest rule|EmbedCtxt=otharden-sim selftest|'
+    svc_check "put_DefaultInboundAction(public, allow): DefaultInboundAction" \
+        "$(printf '%s\n' "$state" | grep '^profile=public ' | tr ' ' '\n' | sed -n 's/^inbound=//p')" allow
+    fwprobe_run "$prefix" "$prefix/sim/fw-remove.out" remove "otharden-sim selftest rule"
+    expect "$prefix/sim/fw-remove.out" remove.hr 0x00000000
+    expect "$prefix/sim/fw-remove.out" remove.count_after "$SIM_HOST_FIREWALL_RULE_COUNT"
+    read -r -a v <<<"$SIM_HOST_FIREWALL_PUBLIC"
+    fwprobe_run "$prefix" "$prefix/sim/fw-profile.out" profile public inbound "$([ "${v[1]}" = 1 ] && echo block || echo allow)"
+    state=$("$SIM_DIR/firewall/fw-state.sh" "$prefix")
+    svc_check "INetFwRules::Remove: rule gone from the registry" "$(fw_rule_of "$state" "$new_id")" ""
+
+    # 4. registry -> API: a rule written with reg.exe (fields in another order) reads back
+    "$SIM_DIR/run-in-host.sh" "$prefix" reg add \
+        'HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\FirewallRules' \
+        /v otharden-sim-reg-add /t REG_SZ /f \
+        /d 'v2.0|Action=Block|Active=TRUE|Dir=In|LPort=161|Protocol=17|Profile=Public|RA4=10.9.9.9|Name=otharden-sim reg add|' \
+        >/dev/null 2>&1 || fail "reg add of a rule failed"
+    fwprobe_run "$prefix" "$prefix/sim/fw-item.out" item "otharden-sim reg add"
+    expect "$prefix/sim/fw-item.out" item.hr 0x00000000
+    svc_check "rule added with reg.exe, read through INetFwRules::Item" "$(grep '^rule=' "$prefix/sim/fw-item.out")" \
+        'rule=otharden-sim reg add|enabled=1|dir=in|action=block|protocol=17|lports=161|rports=*|laddrs=*|raddrs=10.9.9.9/255.255.255.255|icmp=<null>|profiles=4|app=<null>|svc=<null>|group=<null>|edge=0|iftypes=All|ifs=<null>|desc=<null>'
+    "$SIM_DIR/run-in-host.sh" "$prefix" reg delete \
+        'HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\FirewallRules' \
+        /v otharden-sim-reg-add /f >/dev/null 2>&1 || fail "reg delete of a rule failed"
+
+    # 5. documented semantics on scratch rules (removed again), with both RulesRemove
+    #    settings (which rules INetFwRules::Remove takes when names repeat is undocumented)
+    local mode dup
+    for mode in first all; do
+        "$SIM_DIR/run-in-host.sh" "$prefix" reg add 'HKLM\SOFTWARE\otharden-simulator\Firewall' \
+            /v RulesRemove /t REG_SZ /d "$mode" /f >/dev/null 2>&1 || fail "reg add RulesRemove=$mode failed"
+        sem="$prefix/sim/fw-semantics-$mode.out"
+        fwprobe_run "$prefix" "$sem" semantics
+        while IFS= read -r line; do expect "$sem" "${line%%=*}" "${line#*=}"; done <<<"$FW_SEMANTICS"
+        before=$(sed -n 's/^sem.count_before=//p' "$sem")
+        [ -n "$before" ] || { fail "fwprobe semantics ($mode): no sem.count_before"; continue; }
+        expect "$sem" sem.count_after_add $((before + 1))
+        expect "$sem" sem.count_after_duplicate $((before + 2))
+        dup=$(sed -n 's/^sem.item_with_duplicates.desc=//p' "$sem")
+        checks=$((checks + 1))
+        case "$dup" in "first, edited"|second) ;; *) fail "Item with duplicate names ($mode) returned '$dup'" ;; esac
+        if [ "$mode" = all ]; then
+            expect "$sem" sem.count_after_remove "$before"
+            expect "$sem" sem.item_after_remove 0x80070002
+            expect "$sem" sem.removed_objects 2
+            expect "$sem" sem.count_after_readd $((before + 1))
+        else
+            # the rule Item returned goes; the other stays
+            expect "$sem" sem.count_after_remove $((before + 1))
+            expect "$sem" sem.item_after_remove 0x00000000
+            expect "$sem" sem.removed_objects 1
+            checks=$((checks + 1))
+            [ "$(sed -n 's/^sem.item_after_remove.desc=//p' "$sem")" != "$dup" ] ||
+                fail "INetFwRules::Remove (first): the rule Item returned is still there"
+            expect "$sem" sem.count_after_readd $((before + 2))
+        fi
+    done
+    "$SIM_DIR/run-in-host.sh" "$prefix" reg add 'HKLM\SOFTWARE\otharden-simulator\Firewall' \
+        /v RulesRemove /t REG_SZ /d "$SIM_HOST_FIREWALL_RULES_REMOVE" /f >/dev/null 2>&1 || fail "reg add RulesRemove failed"
+
+    # 6. no firewall API: Wine's own hnetcfg.dll for the same exe (SIM_FIREWALL_API=wine)
+    #    and for an exe without the per-app override - the simulator is per-app only
+    SIM_FIREWALL_API=wine fwprobe_run "$prefix" "$prefix/sim/fw-stock.out" dump
+    expect "$prefix/sim/fw-stock.out" fw.create 0x00000000
+    expect "$prefix/sim/fw-stock.out" policy.domain.enabled "<hr:0x80004001>"
+    "$SIM_DIR/run-in-host.sh" "$prefix" "$FW_PROBE_DIR/fwprobe-stock.exe" dump 2>/dev/null | tr -d '\r' >"$prefix/sim/fw-noapp.out"
+    expect "$prefix/sim/fw-noapp.out" fw.create 0x00000000
+    expect "$prefix/sim/fw-noapp.out" policy.domain.enabled "<hr:0x80004001>"
+
+    # 7. a change survives the end of the session (system.reg) and the next boot
+    fwprobe_run "$prefix" "$prefix/sim/fw-enable.out" enable "PACS Web Viewer (HTTP-In)" 0
+    "$SIM_DIR/session.sh" end "$prefix" 2>/dev/null
+    open_session=""
+    checks=$((checks + 1))
+    grep -qF 'Active=FALSE|Dir=In|Protocol=6|LPort=8080|Name=PACS Web Viewer (HTTP-In)|' "$prefix/system.reg" ||
+        fail "firewall: the disabled rule is not in system.reg after the session ended"
+    fwprobe_run "$prefix" "$prefix/sim/fw-item.out" item "PACS Web Viewer (HTTP-In)"
+    checks=$((checks + 1))
+    grep -qF 'rule=PACS Web Viewer (HTTP-In)|enabled=0|' "$prefix/sim/fw-item.out" ||
+        fail "firewall: the disabled rule does not read back disabled after a new boot"
+    fwprobe_run "$prefix" "$prefix/sim/fw-enable.out" enable "PACS Web Viewer (HTTP-In)" 1
+    checks=$((checks + 1))
+    grep -q 'Active=TRUE|Dir=In|Protocol=6|LPort=8080|' "$prefix/system.reg" ||
+        fail "firewall: the re-enabled rule is not in system.reg"
+
+    # 8. RestoreLocalFirewallDefaults: the ruleset as shipped, every profile on/block/allow;
+    #    then the host is made again, as described
+    if [ -n "$hostfile" ]; then
+        fwprobe_run "$prefix" "$prefix/sim/fw-restore.out" restore-defaults
+        expect "$prefix/sim/fw-restore.out" restore_defaults.hr 0x00000000
+        state=$("$SIM_DIR/firewall/fw-state.sh" "$prefix")
+        svc_check "RestoreLocalFirewallDefaults: profiles" "$(printf '%s\n' "$state" | grep '^profile=' | cut -d' ' -f1-5 | tr '\n' ';')" \
+            "profile=domain enabled=1 inbound=block outbound=allow block_all_inbound=0;profile=private enabled=1 inbound=block outbound=allow block_all_inbound=0;profile=public enabled=1 inbound=block outbound=allow block_all_inbound=0;"
+        ruleset=$(sed -n 's/^firewall_ruleset=\([a-z0-9_-]*\).*/\1/p' "$hostfile")
+        want=$( { [ -z "$ruleset" ] || [ "$ruleset" = none ] ||
+                  awk '!/^[[:space:]]*(#|$)/ { id = $1; sub(/^[^[:space:]]+[[:space:]]+/, ""); printf "rule=%s\t%s\n", id, $0 }' \
+                      "$SIM_DIR/firewall/rulesets/$ruleset.rules"; } | sort)
+        svc_check "RestoreLocalFirewallDefaults: rules = rulesets/${ruleset:-none}.rules" \
+            "$(printf '%s\n' "$state" | grep '^rule=' | sort)" "$want"
+        "$SIM_DIR/make-host.sh" "$hostfile" "$prefix" 2>/dev/null || fail "make-host.sh (again) failed"
+    fi
+    note "$cur: firewall checked in $(sim_elapsed "$t0")s ($SIM_HOST_FIREWALL_RULE_COUNT rules)"
+}
+
 open_session=""
 trap '[ -z "$open_session" ] || "$SIM_DIR/session.sh" end "$open_session" 2>/dev/null' EXIT
 
@@ -353,6 +639,7 @@ have32=0
 sim_have_wine32 && have32=1
 [ $have32 = 1 ] || note "SKIP (loud): this Wine cannot run 32-bit programs (wine32 not installed); 32-bit probe runs and x86 hosts are skipped"
 negative_done=0
+fw_stock_done=0
 x64_outputs=()      # "prefix|probe output" of the x64 hosts, for the checker self-check
 
 for hf in "${hostfiles[@]}"; do
@@ -419,6 +706,26 @@ for hf in "${hostfiles[@]}"; do
     fi
     if [ -n "${SIM_HOST_SERVICES:-}" ]; then
         check_services "$prefix"
+    fi
+    if [ "${SIM_HOST_FIREWALL_API:-none}" != none ]; then
+        check_firewall "$prefix" "$hf"
+    fi
+    if [ "${SIM_HOST_FIREWALL_API:-none}" = simulator ] && [ $fw_stock_done = 0 ]; then
+        # once: the same host described with firewall_api=wine - the store is seeded, the
+        # API is Wine's own (what otharden must refuse with exit 4)
+        fw_stock_done=1
+        hf_stock="$SIM_BUILD/hosts/$cur-firewall-api-wine.host"
+        { cat "$hf"; echo 'firewall_api=wine'; } > "$hf_stock"
+        cur="$cur-firewall-api-wine"
+        if "$SIM_DIR/make-host.sh" "$hf_stock" "$SIM_BUILD/hosts/$cur"; then
+            unset "${!SIM_HOST@}"
+            # shellcheck disable=SC1090,SC1091
+            . "$SIM_BUILD/hosts/$cur/sim/host.env"
+            check_firewall "$SIM_BUILD/hosts/$cur"
+        else
+            fail "make-host.sh failed"
+        fi
+        cur=$(basename "$hf" .host)
     fi
     note "$cur: make-host ${t_make}s, 64-bit probe run ${t_probe}s"
 done
