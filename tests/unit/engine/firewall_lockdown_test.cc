@@ -159,6 +159,38 @@ TEST_CASE("apply, verify and roll back the firewall exactly") {
   CHECK(RollbackFirewall(host, *read, kQuiet).restored == 0);  // twice changes nothing
 }
 
+TEST_CASE("a rule the profile changed since the last apply is replaced, and rollback restores the old one") {
+  MemoryHost host = FoundHost();
+  Profile v1 = ParseFirewallTestProfile("<allow name=\"DICOM\" protocol=\"tcp\" local-ports=\"104\" "
+                                        "remote-addresses=\"10.1.2.0/24\" reason=\"r\"/>\n", "keep");
+  std::string sink1;
+  auto j1 = NewJournal(&sink1);
+  REQUIRE(ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, v1), *j1, kQuiet).ok());
+  const FirewallSnapshot after_v1 = *host.firewall;
+
+  Profile v2 = ParseFirewallTestProfile("<allow name=\"DICOM\" protocol=\"tcp\" local-ports=\"104\" "
+                                        "remote-addresses=\"10.1.3.0/24\" reason=\"r\"/>\n", "keep");
+  FirewallPlan plan = PlanFirewallLockdown(*host.firewall, v2);
+  REQUIRE(plan.changes.size() == 2);
+  CHECK(plan.changes[0].kind == FirewallChange::Kind::kRemoveRule);
+  CHECK(plan.changes[1].kind == FirewallChange::Kind::kAddRule);
+  std::string sink2;
+  auto j2 = NewJournal(&sink2);
+  REQUIRE(ApplyFirewallPlan(host, plan, *j2, kQuiet).ok());
+  RollbackFirewall(host, *ParseJournal("j2", sink2), kQuiet);
+  REQUIRE(host.firewall->rules.size() == after_v1.rules.size());
+  for (size_t i = 0; i < after_v1.rules.size(); ++i) {
+    CHECK(FirewallRuleIdentity(host.firewall->rules[i]) == FirewallRuleIdentity(after_v1.rules[i]));
+  }
+}
+
+TEST_CASE("the same rule read back in the API's spelling has the same identity") {
+  FirewallRule ours = Rule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=2575|RA4=10.20.5.10|Name=HL7|");
+  FirewallRule api = Rule("v2.0|Action=Allow|Dir=In|Protocol=6|LPort=2575|RA4=10.20.5.10/255.255.255.255|Profile=Domain|"
+                          "Profile=Private|Profile=Public|Name=HL7|");
+  CHECK(FirewallRuleIdentity(ours) == FirewallRuleIdentity(api));
+}
+
 TEST_CASE("a failing firewall change rolls back the firewall and the services") {
   MemoryHost host = FoundHost();
   host.AddService("RemoteRegistry", ServiceStartType::kAuto, true);
