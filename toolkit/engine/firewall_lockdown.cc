@@ -188,7 +188,7 @@ Status CheckLockout(const FirewallSnapshot& now, const FirewallPlan& plan, const
   std::string message = "lockout guard: after this plan the firewall would block ";
   for (size_t i = 0; i < cut.size(); ++i) message += (i ? "; " : "") + cut[i];
   message += ". Nothing was changed. Add an allow rule for it to the profile, or, if you are at the console and "
-             "accept losing that connection, run again with --allow-lockout (recorded in the report)";
+             "accept losing that connection, run again with --allow-lockout";
   return Status::InvalidInput(message);
 }
 
