@@ -3,8 +3,8 @@
 #   bash media/build.sh
 # 1. installs the build dependencies (Debian packages; cmake/install-build-deps.sh);
 # 2. builds otharden for Linux (native) and Windows x64 and x86 (static MinGW-w64);
-# 3. stages the USB stick's contents in build/media/ (executables and policies;
-#    signing, run.cmd and the manifest come with the media work, issue 7);
+# 3. stages the USB stick's contents in build/media/ (executables, policies,
+#    run.cmd, README.txt; the signed manifest and profiles come with issue 7);
 # 4. shows `otharden check` on two SIMULATED Windows Server 2008 SP2 hosts (Wine
 #    prefixes made by tests/sim, a simulator standing in for real hosts):
 #    a vanilla 6.0.6002 host and a 6.0.6003 host with the May 2022 rollup.
@@ -25,6 +25,7 @@ mkdir -p "$media/bin/x64" "$media/bin/x86" "$media/policies" "$media/profiles" "
 cp build/win64/otharden.exe "$media/bin/x64/otharden.exe"
 cp build/win32/otharden.exe "$media/bin/x86/otharden.exe"
 cp policies/*.xml "$media/policies/"
+cp media/run.cmd media/README.txt "$media/"
 x86_64-w64-mingw32-strip "$media/bin/x64/otharden.exe"
 i686-w64-mingw32-strip "$media/bin/x86/otharden.exe"
 echo

@@ -122,7 +122,7 @@ out=$(run apply --profile "$(winepath_of "$here/profiles/stubborn.xml")" --yes \
         --journal "$(winepath_of "$work/stubborn.journal")" 2>&1); code=$?
 out=${out//$'\r'/}
 if [[ $code -eq 3 ]] && grep -q "service 'StubbornSvc': ControlService(STOP) failed" <<<"$out" &&
-   grep -q 'APPLY FAILED and was rolled back' <<<"$out" && [[ $(state) == "$before" ]]; then
+   grep -q 'APPLY FAILED and everything was rolled back' <<<"$out" && [[ $(state) == "$before" ]]; then
   ok "a service that refuses to stop: exit 3, everything rolled back"
 else
   bad "stubborn apply (exit $code):"; sed 's/^/    | /' <<<"$out"

@@ -15,6 +15,7 @@ int ExitCodeFor(const Status& status) {
     case Status::Code::kNotFound: return kExitBadInput;
     case Status::Code::kNotSupported:
     case Status::Code::kAccessDenied:
+    case Status::Code::kHostError:
     case Status::Code::kInternal: return kExitEnvironment;
   }
   return kExitEnvironment;

@@ -8,6 +8,7 @@
 #include "toolkit/cli/console.h"
 #include "toolkit/cli/exit_codes.h"
 #include "toolkit/cli/options.h"
+#include "toolkit/engine/check.h"
 #include "toolkit/engine/firewall_lockdown.h"
 #include "toolkit/engine/journal.h"
 #include "toolkit/engine/service_lockdown.h"
@@ -79,13 +80,40 @@ void PrintPlan(const Profile& profile, const LockdownPlan& lockdown) {
   }
 }
 
+// Runs the profile's required policy against the host: a host otharden cannot
+// judge (not Windows, not NT 6.0, IA-64) is refused (exit 4); a host that
+// fails the policy is refused by apply unless --force, and flagged by plan.
+int CheckRequiredPolicy(Host& host, const Profile& profile, bool refuse_failures) {
+  Result<std::string> path = FindDataFile("policies/" + profile.policy + ".xml");
+  if (!path.ok()) return ReportError(path.status());
+  Result<Policy> policy = LoadPolicyFile(*path);
+  if (!policy.ok()) return ReportError(policy.status());
+  Result<CheckResult> check = RunCheck(host, *policy);
+  if (!check.ok()) return ReportError(check.status());
+  if (check->compliant()) return -1;
+  std::string failed;
+  for (const Finding& f : check->findings) {
+    if (f.outcome == Outcome::kFail) failed += (failed.empty() ? "" : "; ") + f.title + ": " + f.evidence;
+  }
+  const std::string message = "this host does not meet policy " + policy->name + " that profile " + profile.name +
+                              " requires (" + failed + "); run 'otharden check' for details";
+  if (refuse_failures) {
+    std::cerr << "otharden: " << message << ". Nothing was changed; --force applies anyway.\n";
+    return kExitNotOk;
+  }
+  std::cout << "WARNING: " << message << "\n\n";
+  return -1;
+}
+
 // Loads the profile and plans it against this host; prints errors itself.
 // Returns the exit code on failure.
-int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, LockdownPlan* plan) {
+int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, LockdownPlan* plan,
+                bool refuse_policy_failures) {
   if (profile_path.empty()) return ReportError(Status::InvalidInput("give the profile: --profile FILE"));
   Result<Profile> loaded = LoadProfileWithProtectedList(profile_path);
   if (!loaded.ok()) return ReportError(loaded.status());
   *profile = *loaded;
+  if (int code = CheckRequiredPolicy(host, *profile, refuse_policy_failures); code >= 0) return code;
   // The firewall is read first: a host whose firewall API is missing or not
   // implemented is refused before any service is planned or touched.
   if (profile->firewall.present) {
@@ -101,11 +129,16 @@ int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, L
 }
 
 // The lockout guard, unless the technician accepted the risk.
-int GuardLockout(Host& host, const Profile& profile, const LockdownPlan& plan, bool allow_lockout) {
-  if (!profile.firewall.present) return -1;
+Status LockoutProblem(Host& host, const Profile& profile, const LockdownPlan& plan) {
   Result<Host::SessionInfo> session = host.ReadSession();
-  if (!session.ok()) return ReportError(session.status());
-  Status guard = CheckLockout(plan.firewall_before, plan.firewall, profile, *session);
+  if (!session.ok()) return session.status();
+  Status guard = CheckServiceLockout(plan.services, session->remote);
+  if (guard.ok() && profile.firewall.present) guard = CheckLockout(plan.firewall_before, plan.firewall, profile, *session);
+  return guard;
+}
+
+int GuardLockout(Host& host, const Profile& profile, const LockdownPlan& plan, bool allow_lockout) {
+  Status guard = LockoutProblem(host, profile, plan);
   if (guard.ok()) return -1;
   if (allow_lockout) {
     std::cout << "\nWARNING (--allow-lockout): " << guard.message() << "\n";
@@ -138,13 +171,10 @@ int RunPlanCommand(const std::vector<std::string>& args) {
   std::unique_ptr<Host> host = OpenLocalHost();
   Profile profile;
   LockdownPlan plan;
-  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan); code >= 0) return code;
+  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan, false); code >= 0) return code;
   PrintPlan(profile, plan);
-  if (profile.firewall.present) {
-    Result<Host::SessionInfo> session = host->ReadSession();
-    Status guard = session.ok() ? CheckLockout(plan.firewall_before, plan.firewall, profile, *session)
-                                : session.status();
-    if (!guard.ok()) std::cout << "\nWARNING: apply will refuse this plan: " << guard.message() << "\n";
+  if (Status guard = LockoutProblem(*host, profile, plan); !guard.ok()) {
+    std::cout << "\nWARNING: apply will refuse this plan: " << guard.message() << "\n";
   }
   std::cout << "\nThis was a plan: nothing was changed. 'otharden apply --profile " << profile_path
             << "' makes these changes.\n";
@@ -152,7 +182,7 @@ int RunPlanCommand(const std::vector<std::string>& args) {
 }
 
 int RunApplyCommand(const std::vector<std::string>& args) {
-  po::options_description options("otharden apply --profile FILE [--journal FILE] [--yes] [--allow-lockout]");
+  po::options_description options("otharden apply --profile FILE [--journal FILE] [--yes] [--allow-lockout] [--force]");
   std::string profile_path, journal_path;
   options.add_options()
       ("profile", po::value(&profile_path)->value_name("FILE"), "lockdown profile to apply")
@@ -160,6 +190,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
        "where to journal the changes (default %ProgramData%\\otharden\\journals\\...)")
       ("yes,y", "do not ask for confirmation")
       ("allow-lockout", "apply even if the firewall would cut the remote session or a management port")
+      ("force", "apply even though the host fails the profile's required policy")
       ("help,h", "show this help");
   po::variables_map vm;
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
@@ -167,7 +198,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
   std::unique_ptr<Host> host = OpenLocalHost();
   Profile profile;
   LockdownPlan plan;
-  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan); code >= 0) return code;
+  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan, !vm.count("force")); code >= 0) return code;
   PrintPlan(profile, plan);
   if (int code = GuardLockout(*host, profile, plan, vm.count("allow-lockout") > 0); code >= 0) return code;
   if (plan.size() == 0) return kExitOk;
@@ -206,11 +237,21 @@ int RunApplyCommand(const std::vector<std::string>& args) {
   const ProgressFn progress = [](const std::string& line) { std::cout << "  " << line << "\n"; };
   Status applied = ApplyServicePlan(*host, plan.services, **journal, progress);
   if (applied.ok()) applied = ApplyFirewallPlan(*host, plan.firewall, **journal, progress);
-  if (applied.ok()) applied = (*journal)->RecordEnd("applied");
   if (!applied.ok()) {
     std::cerr << "otharden apply: " << applied.message() << "\n";
-    std::cout << "\nAPPLY FAILED and was rolled back (exit 3). Journal: " << journal_path << "\n";
-    return kExitRolledBack;
+    // Exit 3 promises that everything was undone: only when the journal says so.
+    Result<Journal> written = ParseJournal(journal_path, (*journal)->text());
+    if (written.ok() && written->end == std::optional<std::string>("rolled-back")) {
+      std::cout << "\nAPPLY FAILED and everything was rolled back (exit 3). Journal: " << journal_path << "\n";
+      return kExitRolledBack;
+    }
+    std::cout << "\nAPPLY FAILED and was NOT fully rolled back. Run: otharden rollback --journal \""
+              << journal_path << "\"\n";
+    return kExitNotOk;
+  }
+  if (Status end = (*journal)->RecordEnd("applied"); !end.ok()) {
+    // Every change is made and verified; only the journal's last line is missing.
+    std::cout << "\nWARNING: could not write the journal's end record (" << end.message() << ")\n";
   }
   std::cout << "\nApplied " << plan.size() << " change" << (plan.size() == 1 ? "" : "s")
             << ". To undo: otharden rollback --journal \"" << journal_path << "\"\n";
@@ -247,6 +288,11 @@ int RunRollbackCommand(const std::vector<std::string>& args) {
   result.already_as_before += services.already_as_before;
   result.failures.insert(result.failures.end(), services.failures.begin(), services.failures.end());
   std::cout << "\nRestored " << result.restored << ", already as before " << result.already_as_before;
+  if (journal->damaged) {
+    std::cout << "\nThe journal is damaged after the records restored above: changes recorded after that point "
+                 "were NOT restored. Compare the host with the report taken before the apply.\n";
+    return kExitNotOk;
+  }
   if (!result.failures.empty()) {
     std::cout << ", could NOT restore " << result.failures.size() << "\n";
     return kExitNotOk;

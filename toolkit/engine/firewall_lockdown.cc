@@ -44,7 +44,7 @@ bool Matches(const FirewallRule& rule, FirewallProfile profile, uint16_t port, c
     if (!hit) return false;
   }
   if (!rule.remote_v4.empty() || !rule.remote_v6.empty()) {
-    if (!address) return !rule.remote_v4.empty();  // address unknown: any IPv4 scope will do
+    if (!address) return false;  // address unknown: only rules open to every address count
     bool hit = false;
     for (const FirewallAddress& a : rule.remote_v4) {
       const uint32_t first = V4(a.first), last = V4(a.last);
@@ -144,8 +144,8 @@ FirewallSnapshot FirewallAfter(const FirewallSnapshot& now, const FirewallPlan& 
   return after;
 }
 
-bool InboundTcpAllowed(const FirewallSnapshot& firewall, uint16_t port, const std::string& address) {
-  const std::optional<uint32_t> from = address.empty() ? std::nullopt : ParseIpv4(address);
+bool InboundTcpAllowed(const FirewallSnapshot& firewall, uint16_t port, const std::optional<std::string>& address) {
+  const std::optional<uint32_t> from = address ? ParseIpv4(*address) : std::nullopt;
   for (FirewallProfile profile : kAllFirewallProfiles) {
     if (firewall.current_profiles && !(firewall.current_profiles & static_cast<uint32_t>(profile))) continue;
     const FirewallProfileState* state = FindProfile(firewall, profile);
@@ -166,18 +166,30 @@ Status CheckLockout(const FirewallSnapshot& now, const FirewallPlan& plan, const
                     const Host::SessionInfo& session) {
   const FirewallSnapshot after = FirewallAfter(now, plan);
   std::vector<std::string> cut;
+  // An unknown client address is judged as "unknown": only rules open to every
+  // address keep it (erring towards refusing the plan).
+  const std::optional<std::string> client =
+      session.client_address.empty() ? std::nullopt : std::optional<std::string>(session.client_address);
   // Remote Desktop listens on TCP 3389 (the RDP-Tcp default).
-  if (session.remote && !InboundTcpAllowed(after, 3389, session.client_address)) {
+  if (session.remote && !InboundTcpAllowed(after, 3389, client)) {
     cut.push_back("your Remote Desktop session (TCP 3389 from " +
-                  (session.client_address.empty() ? std::string("your client") : session.client_address) + ")");
+                  (session.client_address.empty() ? std::string("an unknown client address") : session.client_address) +
+                  ")");
   }
   for (const FirewallAllowEntry& entry : profile.firewall.rules) {
     if (!entry.management) continue;
+    // Who must still get through: the remote client when there is one, else
+    // the first address the rule itself admits.
+    std::optional<std::string> from = client;
+    if (!session.remote) {
+      from.reset();
+      if (!entry.rule.remote_v4.empty()) {
+        const auto& b = entry.rule.remote_v4.front().first;
+        from = std::to_string(b[0]) + "." + std::to_string(b[1]) + "." + std::to_string(b[2]) + "." + std::to_string(b[3]);
+      }
+    }
     for (const FirewallPort& port : entry.rule.local_ports) {
       if (port.kind != FirewallPort::Kind::kRange) continue;
-      // The management port must stay open for whoever connects: the remote
-      // client when there is one, else anyone the rule's scope admits.
-      std::string from = session.remote ? session.client_address : "";
       if (!InboundTcpAllowed(after, port.first, from)) {
         cut.push_back("management port TCP " + std::to_string(port.first) + " (rule '" + entry.rule.name + "', line " +
                       std::to_string(entry.line) + ")");

@@ -36,11 +36,11 @@ FirewallPlan PlanFirewallLockdown(const FirewallSnapshot& now, const Profile& pr
 // The firewall as it will be once `plan` is applied to `now`.
 FirewallSnapshot FirewallAfter(const FirewallSnapshot& now, const FirewallPlan& plan);
 
-// True when inbound TCP `port` from IPv4 `address` ("" = any one address)
-// gets through `firewall` in every profile active now (all three when the
-// current profiles are unknown). Block rules win over allow rules, as in
-// Windows Firewall with Advanced Security.
-bool InboundTcpAllowed(const FirewallSnapshot& firewall, uint16_t port, const std::string& address);
+// True when inbound TCP `port` from IPv4 `address` gets through `firewall` in
+// every profile active now (all three when the current profiles are unknown).
+// An unknown address (nullopt) is let through only by rules open to every
+// address. Block rules win over allow rules, as in Windows Firewall.
+bool InboundTcpAllowed(const FirewallSnapshot& firewall, uint16_t port, const std::optional<std::string>& address);
 
 // The lockout guard. When the session is remote (Remote Desktop: TCP 3389 from
 // the client's address) or the profile marks ports as management, refuses a

@@ -223,6 +223,9 @@ Result<Journal> ParseJournal(const std::string& path, const std::string& text) {
     if (!problem.empty()) {
       journal.unreadable_bytes = text.size() - pos;
       journal.unreadable_reason = problem;
+      // A torn last line is the one change that was never made; anything else
+      // hides records that may stand for real changes.
+      journal.damaged = newline != std::string::npos;
       break;
     }
     pos = newline + 1;

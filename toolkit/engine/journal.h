@@ -57,6 +57,9 @@ struct Journal {
   // Bytes at the end that could not be read (a torn or corrupted tail), and why.
   size_t unreadable_bytes = 0;
   std::string unreadable_reason;
+  // True when a complete record failed its check (not just a torn last line):
+  // changes recorded after it may have been made and cannot be undone from here.
+  bool damaged = false;
 };
 
 class JournalWriter {

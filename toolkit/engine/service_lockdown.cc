@@ -170,6 +170,19 @@ Result<ServicePlan> PlanServiceLockdown(Host& host, const Profile& profile) {
   return plan;
 }
 
+Status CheckServiceLockout(const ServicePlan& plan, bool remote_session) {
+  if (!remote_session) return Status::Ok();
+  for (const ServiceChange& c : plan.changes) {
+    // TermService: Terminal Services, which carries Remote Desktop on Server 2008.
+    if (SameServiceName(c.name, "TermService") && (c.stop || c.start_after == ServiceStartType::kDisabled)) {
+      return Status::InvalidInput("lockout guard: this plan stops or disables TermService, which carries your "
+                                  "Remote Desktop session. Nothing was changed. Apply it from the console, or run "
+                                  "again with --allow-lockout if you accept losing the session");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ApplyServicePlan(Host& host, const ServicePlan& plan, JournalWriter& journal,
                         const ProgressFn& progress) {
   Status failure;

@@ -42,6 +42,11 @@ struct ServicePlan {
 // dependent is must-run or not named by the profile (the message says which).
 Result<ServicePlan> PlanServiceLockdown(Host& host, const Profile& profile);
 
+// The lockout guard's service half: in a Remote Desktop session, a plan that
+// stops or disables the Remote Desktop service (TermService on NT 6.0) would
+// end the session. kInvalidInput saying so; Ok otherwise.
+Status CheckServiceLockout(const ServicePlan& plan, bool remote_session);
+
 // How long to wait for a service to stop or start.
 constexpr std::chrono::milliseconds kServiceWaitTimeout{30000};
 

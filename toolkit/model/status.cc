@@ -11,6 +11,7 @@ std::string Status::ToString() const {
     case Code::kIoError: prefix = "I/O error: "; break;
     case Code::kNotSupported: prefix = "not supported: "; break;
     case Code::kAccessDenied: prefix = "access denied: "; break;
+    case Code::kHostError: prefix = "host error: "; break;
     case Code::kInternal: prefix = "internal error: "; break;
   }
   return prefix + message_;

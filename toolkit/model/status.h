@@ -18,6 +18,7 @@ class Status {
     kIoError,         // reading or writing failed
     kNotSupported,    // this host, OS or build cannot do it
     kAccessDenied,    // the host refused: usually not elevated
+    kHostError,       // a host API failed (SCM, firewall, registry): not the user's input
     kInternal,        // a bug or an API that broke its contract
   };
 
@@ -28,6 +29,7 @@ class Status {
   static Status IoError(std::string m) { return Status(Code::kIoError, std::move(m)); }
   static Status NotSupported(std::string m) { return Status(Code::kNotSupported, std::move(m)); }
   static Status AccessDenied(std::string m) { return Status(Code::kAccessDenied, std::move(m)); }
+  static Status HostError(std::string m) { return Status(Code::kHostError, std::move(m)); }
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -149,13 +149,18 @@ Status MemoryHost::RemoveFirewallRule(const FirewallRule& rule) {
 Status MemoryHost::SetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) {
   if (!firewall) return Status::NotSupported(kNoFirewall);
   const std::string identity = FirewallRuleIdentity(rule);
+  bool found = false;
   for (FirewallRule& r : firewall->rules) {
-    if (FirewallRuleIdentity(r) == identity) {
+    if (FirewallRuleIdentity(r) != identity) continue;
+    found = true;
+    if (r.active == enabled) continue;  // an identical twin already as wanted
+    {
       r.active = enabled;
       calls.push_back("fw-enable " + rule.name + (enabled ? " 1" : " 0"));
       return Status::Ok();
     }
   }
+  if (found) return Status::Ok();
   return Status::NotFound("firewall rule '" + rule.name + "' is not there");
 }
 

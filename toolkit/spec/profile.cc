@@ -205,6 +205,13 @@ Status ReadAllowRule(XmlInput& xml, XMLElement* el, const std::string& profile_n
   Result<bool> management = ParseBool(xml, el, "management", false);
   if (!management.ok()) return management.status();
   entry.management = *management;
+  // The lockout guard checks management traffic as inbound TCP to local ports;
+  // anything else marked management would be a promise it cannot keep.
+  if (entry.management && (rule.direction != FirewallDirection::kIn || rule.protocol != std::optional<uint8_t>(6) ||
+                           rule.local_ports.empty())) {
+    return xml.ErrorAt(el, "rule '" + rule.name + "': management=\"true\" is for inbound TCP rules with local-ports "
+                           "(what the lockout guard can check)");
+  }
   // What NT 6.0 stores is a v2.0 rule string: refuse what it cannot express
   // (port ranges, ports without TCP/UDP, ...) here, not halfway through apply.
   Status v20 = ValidateForV20(rule);
@@ -300,6 +307,10 @@ Result<Profile> ParseProfile(const std::string& path, const std::string& text,
   profile.name = *name;
   Result<std::string> policy = xml.RequiredAttribute(root, "policy");
   if (!policy.ok()) return policy.status();
+  // The policy is looked up as policies/<name>.xml: no dots, no separators.
+  if (policy->find('.') != std::string::npos || !IsProfileName(*policy)) {
+    return xml.ErrorAt(root, "policy '" + *policy + "' must be a policy name such as esu-6003");
+  }
   profile.policy = *policy;
   if (!(s = xml.ChildText(root, "title", &profile.title, true)).ok()) return s;
   if (!(s = xml.ChildText(root, "description", &profile.description, false)).ok()) return s;

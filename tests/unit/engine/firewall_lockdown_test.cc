@@ -177,7 +177,9 @@ TEST_CASE("a rule the profile changed since the last apply is replaced, and roll
   std::string sink2;
   auto j2 = NewJournal(&sink2);
   REQUIRE(ApplyFirewallPlan(host, plan, *j2, kQuiet).ok());
-  RollbackFirewall(host, *ParseJournal("j2", sink2), kQuiet);
+  Result<Journal> read = ParseJournal("j2", sink2);
+  REQUIRE(read.ok());
+  CHECK(RollbackFirewall(host, *read, kQuiet).failures.empty());
   REQUIRE(host.firewall->rules.size() == after_v1.rules.size());
   for (size_t i = 0; i < after_v1.rules.size(); ++i) {
     CHECK(FirewallRuleIdentity(host.firewall->rules[i]) == FirewallRuleIdentity(after_v1.rules[i]));
@@ -247,12 +249,44 @@ TEST_CASE("the lockout guard refuses a plan that cuts the remote session or a ma
   }
 }
 
-TEST_CASE("a host whose firewall API is not implemented is refused before anything changes") {
-  MemoryHost host;
-  host.firewall.reset();
-  Result<FirewallSnapshot> s = host.ReadFirewall();
-  REQUIRE_FALSE(s.ok());
-  CHECK(s.status().code() == Status::Code::kNotSupported);
+TEST_CASE("review findings: unknown client address, identical twins, management scope, TermService") {
+  MemoryHost host = FoundHost();
+  SECTION("an unknown client address is kept only by rules open to every address") {
+    Profile p = ParseFirewallTestProfile(std::string(kProfiles) +
+                                         "<allow name=\"RDP\" protocol=\"tcp\" local-ports=\"3389\" "
+                                         "remote-addresses=\"10.9.9.9\" reason=\"r\"/>\n");
+    Status s = CheckLockout(*host.firewall, PlanFirewallLockdown(*host.firewall, p), p, Host::SessionInfo{true, ""});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.message().find("TCP 3389 from an unknown client address") != std::string::npos);
+  }
+  SECTION("two identical rules are both disabled, and apply verifies") {
+    host.firewall->rules.push_back(host.firewall->rules[0]);  // the same netsh command run twice
+    Profile p = ParseFirewallTestProfile(std::string(kProfiles) +
+                                         "<allow name=\"RDP\" protocol=\"tcp\" local-ports=\"3389\" reason=\"r\"/>\n");
+    std::string sink;
+    auto journal = NewJournal(&sink);
+    Status s = ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, p), *journal, kQuiet);
+    INFO(s.ToString());
+    CHECK(s.ok());
+  }
+  SECTION("management is only for inbound TCP rules with ports") {
+    Result<Profile> p = ParseProfile(
+        "fw.xml", "<profile format=\"1\" name=\"x\" policy=\"p\">\n<title>t</title>\n<firewall>\n"
+                  "<allow name=\"SNMP\" protocol=\"udp\" local-ports=\"161\" management=\"true\" reason=\"r\"/>\n"
+                  "</firewall>\n</profile>\n", Protected());
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().message().find("fw.xml:4: rule 'SNMP': management=\"true\" is for inbound TCP rules") == 0);
+  }
+  SECTION("stopping TermService in a Remote Desktop session is refused") {
+    host.AddService("TermService", ServiceStartType::kAuto, true);
+    Profile p;
+    p.name = "x";
+    p.services.push_back({"TermService", ServiceDirective::kDisable, "r", "", 1});
+    Result<ServicePlan> plan = PlanServiceLockdown(host, p);
+    REQUIRE(plan.ok());
+    CHECK_FALSE(CheckServiceLockout(*plan, true).ok());
+    CHECK(CheckServiceLockout(*plan, false).ok());
+  }
 }
 
 }  // namespace otharden

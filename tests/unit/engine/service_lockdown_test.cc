@@ -234,6 +234,7 @@ TEST_CASE("a torn journal tail is reported and everything before it is used") {
     REQUIRE(j->services.size() == 1);
     CHECK(j->services[0].name == "Remote Registry%");  // values round-trip through the encoding
     CHECK(j->unreadable_bytes == cut);
+    CHECK_FALSE(j->damaged);  // a torn last line: the change it describes was never made
   }
   std::string flipped = text + second;
   flipped[flipped.size() - 20] ^= 1;
@@ -241,6 +242,7 @@ TEST_CASE("a torn journal tail is reported and everything before it is used") {
   REQUIRE(j.ok());
   CHECK(j->services.size() == 1);
   CHECK(j->unreadable_reason == "a record is damaged (checksum mismatch)");
+  CHECK(j->damaged);
   CHECK_FALSE(ParseJournal("j", "hello\n").ok());
 }
 

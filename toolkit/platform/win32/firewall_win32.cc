@@ -91,7 +91,7 @@ Status ComFailure(const std::string& what, const char* call, HRESULT hr) {
   if (hr == REGDB_E_CLASSNOTREG) {
     return Status::NotSupported(message + "; Windows Firewall with Advanced Security is not available here");
   }
-  return Status::IoError(message);
+  return Status::HostError(message);
 }
 
 Result<ComPtr<INetFwPolicy2>*> OpenPolicy(ComPtr<INetFwPolicy2>* policy) {
@@ -198,6 +198,7 @@ Status ForEachRule(INetFwRules* rules, Visit visit) {
     VariantInit(&item);
     ULONG fetched = 0;
     hr = items->Next(1, &item, &fetched);
+    if (FAILED(hr)) return ComFailure("the firewall rules", "IEnumVARIANT::Next", hr);
     if (hr != S_OK || fetched == 0) break;
     ComPtr<INetFwRule> rule;
     bool go_on = true;
@@ -347,6 +348,7 @@ Status ComSetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) {
   s = ForEachRule(rules.get(), [&](const FirewallRule& candidate, INetFwRule* com_rule) {
     if (FirewallRuleIdentity(candidate) != identity) return true;
     found = true;
+    if (candidate.active == enabled) return true;  // an identical twin already as wanted: go on
     hr = com_rule->put_Enabled(enabled ? VARIANT_TRUE : VARIANT_FALSE);
     return false;
   });

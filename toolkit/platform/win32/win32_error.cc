@@ -28,7 +28,7 @@ Status Win32Failure(const std::string& what, const char* api, uint32_t code) {
     case ERROR_PATH_NOT_FOUND: return Status::NotFound(message);
     case ERROR_CALL_NOT_IMPLEMENTED:
     case ERROR_INVALID_LEVEL: return Status::NotSupported(message);
-    default: return Status::IoError(message);
+    default: return Status::HostError(message);
   }
 }
 
