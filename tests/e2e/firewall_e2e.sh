@@ -8,32 +8,11 @@
 #
 #   firewall_e2e.sh OTHARDEN_EXE
 set -uo pipefail
-exe=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-sim=$repo/tests/sim
-work=${SIM_BUILD_DIR:-$repo/build/sim}/firewall-e2e-$(basename "$(dirname "$exe")")
-rm -rf "$work"
-mkdir -p "$work"
-prefix=$work/host
 . "$here/../lib/expect.sh"
-winepath_of() { printf 'Z:%s' "${1//\//\\}"; }
-
-arch=$(x86_64-w64-mingw32-objdump -f "$exe" | awk '/file format/ {print $NF}')
-if [[ $arch == pei-i386 ]] && ! [[ -e /usr/lib/wine/i386-windows/ntdll.dll ]]; then
-  echo "################################################################################"
-  echo "# firewall-e2e SKIPPED for the x86 otharden.exe: wine32 (i386) is not installed."
-  echo "################################################################################"
-  exit 77
-fi
-
-"$sim/make-host.sh" "$sim/hosts/6003-2022-05-firewall.host" "$prefix" >"$work/make.log" 2>&1 ||
-  { bad "the simulator could not build the firewall host"; cat "$work/make.log"; exit 1; }
-"$sim/session.sh" begin "$prefix" >"$work/session.log" 2>&1 ||
-  { bad "could not begin a simulated session"; cat "$work/session.log"; exit 1; }
-trap '"$sim/session.sh" end "$prefix" >/dev/null 2>&1' EXIT
+. "$here/../lib/sim_e2e.sh"
+sim_e2e_begin firewall-e2e "$1" 6003-2022-05-firewall
 state() { "$sim/firewall/fw-state.sh" "$prefix"; }
-run() { "$sim/run-in-host.sh" "$prefix" "$exe" "$@"; }
 profile=$(winepath_of "$here/profiles/firewall-lockdown.xml")
 journal=$work/apply.journal
 before=$(state)

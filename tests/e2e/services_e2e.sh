@@ -8,35 +8,13 @@
 #
 #   services_e2e.sh OTHARDEN_EXE
 set -uo pipefail
-exe=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-sim=$repo/tests/sim
-work=${SIM_BUILD_DIR:-$repo/build/sim}/services-e2e-$(basename "$(dirname "$exe")")
-rm -rf "$work"
-mkdir -p "$work"
-prefix=$work/host
 . "$here/../lib/expect.sh"
-winepath_of() { printf 'Z:%s' "${1//\//\\}"; }
-
-arch=$(x86_64-w64-mingw32-objdump -f "$exe" | awk '/file format/ {print $NF}')
-if [[ $arch == pei-i386 ]] && ! [[ -e /usr/lib/wine/i386-windows/ntdll.dll ]]; then
-  echo "################################################################################"
-  echo "# services-e2e SKIPPED for the x86 otharden.exe: wine32 (i386) is not installed."
-  echo "################################################################################"
-  exit 77
-fi
-
+. "$here/../lib/sim_e2e.sh"
+sim_e2e_begin services-e2e "$1" 6003-2022-05-services
 services=(RemoteRegistry Browser SSDPSRV upnphost WebClient SNMP SNMPTRAP TlntSvr MSFTPSVC simptcp fax
           p2pimsvc Spooler PacsStore PacsBackup StubbornSvc LanmanWorkstation)
 state() { "$sim/service-state.sh" "$prefix" "${services[@]}"; }
-run() { "$sim/run-in-host.sh" "$prefix" "$exe" "$@"; }
-
-"$sim/make-host.sh" "$sim/hosts/6003-2022-05-services.host" "$prefix" >"$work/make.log" 2>&1 ||
-  { bad "the simulator could not build the services host"; cat "$work/make.log"; exit 1; }
-"$sim/session.sh" begin "$prefix" >"$work/session.log" 2>&1 ||
-  { bad "could not begin a simulated session"; cat "$work/session.log"; exit 1; }
-trap '"$sim/session.sh" end "$prefix" >/dev/null 2>&1' EXIT
 
 profile=$(winepath_of "$here/profiles/services-lockdown.xml")
 journal=$work/apply.journal

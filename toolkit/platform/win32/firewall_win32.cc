@@ -217,22 +217,29 @@ Status ForEachRule(INetFwRules* rules, Visit visit) {
   return Status::Ok();
 }
 
-Status OpenRules(ComPtr<INetFwPolicy2>* policy, ComPtr<INetFwRules>* rules) {
-  Result<ComPtr<INetFwPolicy2>*> opened = OpenPolicy(policy);
-  if (!opened.ok()) return opened.status();
-  HRESULT hr = (*policy)->get_Rules(rules->Out());
-  if (FAILED(hr)) return ComFailure("the firewall", "INetFwPolicy2::get_Rules", hr);
-  return Status::Ok();
-}
+// COM, the policy and its rule collection for the duration of one host call.
+struct FirewallConnection {
+  ComScope com;  // first in, last out: released after the pointers below
+  ComPtr<INetFwPolicy2> policy;
+  ComPtr<INetFwRules> rules;
+
+  Status Open() {
+    Result<ComPtr<INetFwPolicy2>*> opened = OpenPolicy(&policy);
+    if (!opened.ok()) return opened.status();
+    HRESULT hr = policy->get_Rules(rules.Out());
+    if (FAILED(hr)) return ComFailure("the firewall", "INetFwPolicy2::get_Rules", hr);
+    return Status::Ok();
+  }
+};
 
 }  // namespace
 
 Result<FirewallSnapshot> ComReadFirewall() {
-  ComScope com;
-  ComPtr<INetFwPolicy2> policy;
-  ComPtr<INetFwRules> rules;
-  Status s = OpenRules(&policy, &rules);
+  FirewallConnection fw;
+  Status s = fw.Open();
   if (!s.ok()) return s;
+  INetFwPolicy2* policy = fw.policy.get();
+  INetFwRules* rules = fw.rules.get();
   FirewallSnapshot snapshot;
   for (FirewallProfile p : kAllFirewallProfiles) {
     FirewallProfileState state;
@@ -253,7 +260,7 @@ Result<FirewallSnapshot> ComReadFirewall() {
   }
   LONG current = 0;
   if (SUCCEEDED(policy->get_CurrentProfileTypes(&current))) snapshot.current_profiles = static_cast<uint32_t>(current) & 7u;
-  s = ForEachRule(rules.get(), [&](const FirewallRule& rule, INetFwRule*) {
+  s = ForEachRule(rules, [&](const FirewallRule& rule, INetFwRule*) {
     snapshot.rules.push_back(rule);
     return true;
   });
@@ -279,11 +286,10 @@ Status ComSetFirewallProfile(const FirewallProfileState& state) {
 }
 
 Status ComAddFirewallRule(const FirewallRule& rule) {
-  ComScope com;
-  ComPtr<INetFwPolicy2> policy;
-  ComPtr<INetFwRules> rules;
-  Status s = OpenRules(&policy, &rules);
+  FirewallConnection fw;
+  Status s = fw.Open();
   if (!s.ok()) return s;
+  INetFwRules* rules = fw.rules.get();
   const std::string what = "firewall rule '" + rule.name + "'";
   ComPtr<INetFwRule> com_rule;
   HRESULT hr = CoCreateInstance(CLSID_NetFwRule, nullptr, CLSCTX_INPROC_SERVER, IID_INetFwRule,
@@ -337,15 +343,14 @@ Status ComAddFirewallRule(const FirewallRule& rule) {
 }
 
 Status ComSetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) {
-  ComScope com;
-  ComPtr<INetFwPolicy2> policy;
-  ComPtr<INetFwRules> rules;
-  Status s = OpenRules(&policy, &rules);
+  FirewallConnection fw;
+  Status s = fw.Open();
   if (!s.ok()) return s;
+  INetFwRules* rules = fw.rules.get();
   const std::string identity = FirewallRuleIdentity(rule);
   bool found = false;
   HRESULT hr = S_OK;
-  s = ForEachRule(rules.get(), [&](const FirewallRule& candidate, INetFwRule* com_rule) {
+  s = ForEachRule(rules, [&](const FirewallRule& candidate, INetFwRule* com_rule) {
     if (FirewallRuleIdentity(candidate) != identity) return true;
     found = true;
     if (candidate.active == enabled) return true;  // an identical twin already as wanted: go on
@@ -359,17 +364,16 @@ Status ComSetFirewallRuleEnabled(const FirewallRule& rule, bool enabled) {
 }
 
 Status ComRemoveFirewallRule(const FirewallRule& rule) {
-  ComScope com;
-  ComPtr<INetFwPolicy2> policy;
-  ComPtr<INetFwRules> rules;
-  Status s = OpenRules(&policy, &rules);
+  FirewallConnection fw;
+  Status s = fw.Open();
   if (!s.ok()) return s;
+  INetFwRules* rules = fw.rules.get();
   // INetFwRules::Remove goes by name: make sure the rule meant is the one with
   // that name, so a same-named rule of someone else's is never removed.
   const std::string identity = FirewallRuleIdentity(rule);
   int same_name = 0;
   bool found = false;
-  s = ForEachRule(rules.get(), [&](const FirewallRule& candidate, INetFwRule*) {
+  s = ForEachRule(rules, [&](const FirewallRule& candidate, INetFwRule*) {
     if (candidate.name == rule.name) ++same_name;
     if (FirewallRuleIdentity(candidate) == identity) found = true;
     return true;

@@ -1,0 +1,35 @@
+# Shared start of the end-to-end tests that run otharden.exe on a SIMULATED
+# 2008 host inside one simulated session (source it after expect.sh; bash).
+#   sim_e2e_begin NAME EXE HOSTNAME
+# sets exe, here, repo, sim, work, prefix; exits 77 (skipped, loudly) for a
+# 32-bit exe without wine32; builds the host, opens a session (ended at exit)
+# and defines run (otharden.exe in the host) and winepath_of (Linux -> Z:\).
+winepath_of() { printf 'Z:%s' "${1//\//\\}"; }
+
+sim_e2e_begin() {
+  local name=$1 host=$3
+  exe=$(readlink -f "$2")
+  here=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
+  repo=$(cd "$here/../.." && pwd)
+  sim=$repo/tests/sim
+  work=${SIM_BUILD_DIR:-$repo/build/sim}/$name-$(basename "$(dirname "$exe")")
+  rm -rf "$work"  # each test owns its work folder: start clean
+  mkdir -p "$work"
+  prefix=$work/host
+
+  local arch
+  arch=$(x86_64-w64-mingw32-objdump -f "$exe" | awk '/file format/ {print $NF}')
+  if [[ $arch == pei-i386 ]] && ! [[ -e /usr/lib/wine/i386-windows/ntdll.dll ]]; then
+    echo "################################################################################"
+    echo "# $name SKIPPED for the x86 otharden.exe: wine32 (i386) is not installed."
+    echo "################################################################################"
+    exit 77
+  fi
+  "$sim/make-host.sh" "$sim/hosts/$host.host" "$prefix" >"$work/make.log" 2>&1 ||
+    { bad "the simulator could not build the host $host"; cat "$work/make.log"; exit 1; }
+  "$sim/session.sh" begin "$prefix" >"$work/session.log" 2>&1 ||
+    { bad "could not begin a simulated session"; cat "$work/session.log"; exit 1; }
+  trap '"$sim/session.sh" end "$prefix" >/dev/null 2>&1' EXIT
+}
+
+run() { "$sim/run-in-host.sh" "$prefix" "$exe" "$@"; }
