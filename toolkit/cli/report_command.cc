@@ -53,14 +53,7 @@ int RunRender(const std::vector<std::string>& args) {
   if (trusted_dir.empty() && pub_path.empty()) {
     signature.detail = "no trusted keys were given (--trusted DIR or --pub KEY.pub)";
   } else {
-    Result<std::vector<PublicKey>> keys = Status::Internal("unset");
-    if (!trusted_dir.empty()) {
-      keys = LoadTrustedKeys(trusted_dir);
-    } else if (Result<PublicKey> key = LoadPublicKeyFile(pub_path); key.ok()) {
-      keys = std::vector<PublicKey>{*key};
-    } else {
-      keys = key.status();
-    }
+    Result<std::vector<PublicKey>> keys = LoadKeysToTrust(pub_path, trusted_dir);
     if (!keys.ok()) return ReportError(keys.status());
     if (sig_path.empty()) sig_path = report_path + ".minisig";
     Result<std::string> sig_text = ReadInputFile(sig_path, 64 * 1024);

@@ -207,19 +207,11 @@ int RunVerifyCommand(const std::vector<std::string>& args) {
   }
   if (sig_path.empty()) sig_path = file + ".minisig";
 
-  std::vector<PublicKey> keys;
-  if (vm.count("pub")) {
-    Result<PublicKey> key = LoadPublicKeyFile(pub_path);
-    if (!key.ok()) return ReportError(key.status());
-    keys.push_back(std::move(*key));
-  } else {
-    Result<std::vector<PublicKey>> trusted = LoadTrustedKeys(trusted_dir);
-    if (!trusted.ok()) return ReportError(trusted.status());
-    keys = std::move(*trusted);
-  }
+  Result<std::vector<PublicKey>> keys = LoadKeysToTrust(pub_path, trusted_dir);
+  if (!keys.ok()) return ReportError(keys.status());
   Result<std::string> sig_text = ReadInputFile(sig_path, kMaxMinisignFileBytes);
   if (!sig_text.ok()) return ReportError(sig_text.status());
-  Result<SignatureCheck> check = VerifyFile(file, *sig_text, keys, sig_path);
+  Result<SignatureCheck> check = VerifyFile(file, *sig_text, *keys, sig_path);
   if (!check.ok()) return ReportError(check.status());
 
   if (!check->valid) {

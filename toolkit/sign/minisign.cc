@@ -754,4 +754,11 @@ void WipeSecretText(std::string* text) {
   text->clear();
 }
 
+Result<std::vector<PublicKey>> LoadKeysToTrust(const std::string& pub_path, const std::string& trusted_dir) {
+  if (!trusted_dir.empty()) return LoadTrustedKeys(trusted_dir);
+  Result<PublicKey> key = LoadPublicKeyFile(pub_path);
+  if (!key.ok()) return key.status();
+  return std::vector<PublicKey>{std::move(*key)};
+}
+
 }  // namespace otharden

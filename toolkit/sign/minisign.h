@@ -118,6 +118,10 @@ Result<PublicKey> LoadPublicKeyFile(const std::string& path);
 // Every *.pub file in `dir` (not its subfolders), sorted by name. Fails if `dir`
 // is not a folder, holds no .pub file, or any .pub file in it is malformed.
 Result<std::vector<PublicKey>> LoadTrustedKeys(const std::string& dir);
+
+// The keys to trust from a command line's `--pub FILE` or `--trusted DIR`
+// (give one: the other is empty).
+Result<std::vector<PublicKey>> LoadKeysToTrust(const std::string& pub_path, const std::string& trusted_dir);
 // The base64 line of a public key (what `minisign -P` takes).
 std::string PublicKeyBase64(const PublicKey& key);
 // The complete .pub file: "untrusted comment: minisign public key <ID>" and the key.
