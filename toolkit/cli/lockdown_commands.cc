@@ -8,6 +8,7 @@
 #include "toolkit/cli/console.h"
 #include "toolkit/cli/exit_codes.h"
 #include "toolkit/cli/options.h"
+#include "toolkit/cli/profile_loading.h"
 #include "toolkit/engine/check.h"
 #include "toolkit/engine/firewall_lockdown.h"
 #include "toolkit/engine/journal.h"
@@ -24,14 +25,6 @@ namespace otharden {
 namespace {
 
 namespace po = boost::program_options;
-
-Result<Profile> LoadProfileWithProtectedList(const std::string& profile_path) {
-  Result<std::string> protected_path = FindDataFile("policies/protected-services.xml");
-  if (!protected_path.ok()) return protected_path.status();
-  Result<ProtectedServices> protected_services = LoadProtectedServicesFile(*protected_path);
-  if (!protected_services.ok()) return protected_services.status();
-  return LoadProfileFile(profile_path, *protected_services);
-}
 
 // Both halves of a profile's plan.
 struct LockdownPlan {
@@ -109,8 +102,7 @@ int CheckRequiredPolicy(Host& host, const Profile& profile, bool refuse_failures
 // Returns the exit code on failure.
 int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, LockdownPlan* plan,
                 bool refuse_policy_failures) {
-  if (profile_path.empty()) return ReportError(Status::InvalidInput("give the profile: --profile FILE"));
-  Result<Profile> loaded = LoadProfileWithProtectedList(profile_path);
+  Result<Profile> loaded = LoadProfileForRun({profile_path, {}, {}});
   if (!loaded.ok()) return ReportError(loaded.status());
   *profile = *loaded;
   if (int code = CheckRequiredPolicy(host, *profile, refuse_policy_failures); code >= 0) return code;

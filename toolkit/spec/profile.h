@@ -2,6 +2,7 @@
 // appliance, what to do with each service (and, later, the firewall).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,25 @@ struct ProtectedServices {
   const Entry* Find(const std::string& name) const;
 };
 
+// A value the site supplies (issue 8): declared by the profile, given by
+// --param NAME=VALUE or a site file (--site FILE), or its default.
+struct ProfileParameter {
+  enum class Type { kAddressList, kPort, kBoolean };
+  std::string name;
+  Type type = Type::kAddressList;
+  bool required = true;
+  std::optional<std::string> default_value;
+  std::string description;
+  int line = 0;
+};
+
+// A parameter's value as used, for the plan and the report.
+struct ParameterValue {
+  std::string name;
+  std::string value;
+  std::string source;  // "--param", the site file's path, or "default"
+};
+
 struct Profile {
   std::string path;
   std::string name;     // "baseline-2008"
@@ -69,6 +89,8 @@ struct Profile {
   std::string description;
   std::vector<ServiceEntry> services;
   FirewallSection firewall;
+  std::vector<ProfileParameter> parameters;      // as declared
+  std::vector<ParameterValue> parameter_values;  // as resolved for this run
 };
 
 Result<ProtectedServices> LoadProtectedServicesFile(const std::string& path);
