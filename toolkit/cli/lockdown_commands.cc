@@ -77,10 +77,9 @@ void PrintPlan(const Profile& profile, const LockdownPlan& lockdown) {
 // judge (not Windows, not NT 6.0, IA-64) is refused (exit 4); a host that
 // fails the policy is refused by apply unless --force, and flagged by plan.
 int CheckRequiredPolicy(Host& host, const Profile& profile, bool refuse_failures) {
-  Result<std::string> path = FindDataFile("policies/" + profile.policy + ".xml");
-  if (!path.ok()) return ReportError(path.status());
-  Result<Policy> policy = LoadPolicyFile(*path);
-  if (!policy.ok()) return ReportError(policy.status());
+  Result<RequiredPolicy> required = LoadRequiredPolicy(profile);
+  if (!required.ok()) return ReportError(required.status());
+  const Policy* policy = &required->policy;
   Result<CheckResult> check = RunCheck(host, *policy);
   if (!check.ok()) return ReportError(check.status());
   if (check->compliant()) return -1;

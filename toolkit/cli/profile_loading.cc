@@ -16,4 +16,12 @@ Result<Profile> LoadProfileForRun(const ProfileInputs& inputs) {
   return LoadProfileFile(inputs.profile_path, *protected_services);
 }
 
+Result<RequiredPolicy> LoadRequiredPolicy(const Profile& profile) {
+  Result<std::string> path = FindDataFile("policies/" + profile.policy + ".xml");
+  if (!path.ok()) return path.status();
+  Result<Policy> policy = LoadPolicyFile(*path);
+  if (!policy.ok()) return policy.status();
+  return RequiredPolicy{*policy, *path};
+}
+
 }  // namespace otharden

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "toolkit/model/status.h"
+#include "toolkit/spec/policy.h"
 #include "toolkit/spec/profile.h"
 
 namespace otharden {
@@ -20,5 +21,14 @@ struct ProfileInputs {
 // resolves its parameters; a missing or malformed parameter is kInvalidInput
 // naming it.
 Result<Profile> LoadProfileForRun(const ProfileInputs& inputs);
+
+// The policy `profile` requires (policies/<profile.policy>.xml), with any
+// parameters it declares taken from the profile's resolved values. Also
+// returns the file it was read from.
+struct RequiredPolicy {
+  Policy policy;
+  std::string path;
+};
+Result<RequiredPolicy> LoadRequiredPolicy(const Profile& profile);
 
 }  // namespace otharden
