@@ -318,6 +318,9 @@ RollbackResult RollbackFirewall(Host& host, const Journal& journal, const Progre
           if (current && !current->active) s = host.SetFirewallRuleEnabled(*rule, true), changed = true;
           if (!current) s = Status::NotFound(what + " is no longer there to enable");
           break;
+        case JournalFirewallEntry::Kind::kEnabled:
+          if (current && current->active) s = host.SetFirewallRuleEnabled(*rule, false), changed = true;
+          break;
         case JournalFirewallEntry::Kind::kProfile: break;
       }
     }

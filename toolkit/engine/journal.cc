@@ -141,6 +141,7 @@ Status JournalWriter::RecordFirewall(const JournalFirewallEntry& entry) {
     case JournalFirewallEntry::Kind::kAdded: return Write(JournalLine("fw-added", {{"rule", entry.rule}}));
     case JournalFirewallEntry::Kind::kRemoved: return Write(JournalLine("fw-removed", {{"rule", entry.rule}}));
     case JournalFirewallEntry::Kind::kDisabled: return Write(JournalLine("fw-disabled", {{"rule", entry.rule}}));
+    case JournalFirewallEntry::Kind::kEnabled: return Write(JournalLine("fw-enabled", {{"rule", entry.rule}}));
   }
   return Status::Internal("unknown firewall journal entry");
 }
@@ -202,10 +203,12 @@ Result<Journal> ParseJournal(const std::string& path, const std::string& text) {
                                 outbound == "allow" ? FirewallAction::kAllow : FirewallAction::kBlock};
         journal.firewall.push_back(entry);
       }
-    } else if (record->kind == "fw-added" || record->kind == "fw-removed" || record->kind == "fw-disabled") {
+    } else if (record->kind == "fw-added" || record->kind == "fw-removed" || record->kind == "fw-disabled" ||
+               record->kind == "fw-enabled") {
       JournalFirewallEntry entry;
       entry.kind = record->kind == "fw-added"     ? JournalFirewallEntry::Kind::kAdded
                    : record->kind == "fw-removed" ? JournalFirewallEntry::Kind::kRemoved
+                   : record->kind == "fw-enabled" ? JournalFirewallEntry::Kind::kEnabled
                                                   : JournalFirewallEntry::Kind::kDisabled;
       entry.rule = record->Get("rule").value_or("");
       if (entry.rule.empty()) {

@@ -41,6 +41,7 @@ struct JournalFirewallEntry {
     kAdded,     // a rule about to be added: rollback removes it
     kRemoved,   // a rule about to be removed: rollback adds it back
     kDisabled,  // a rule about to be disabled: rollback enables it
+    kEnabled,   // a rule about to be enabled (rollback from a report): rollback disables it
   };
   Kind kind = Kind::kProfile;
   FirewallProfileState profile_before;

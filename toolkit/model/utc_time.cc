@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 namespace otharden {
 
@@ -37,6 +38,28 @@ std::string UtcTime::Iso8601() const {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute,
                 second);
   return buf;
+}
+
+std::optional<UtcTime> UtcTime::ParseIso8601(const std::string& text) {
+  // YYYY-MM-DDTHH:MM:SSZ, digits where digits belong.
+  static const char kShape[] = "dddd-dd-ddTdd:dd:ddZ";
+  if (text.size() != sizeof kShape - 1) return std::nullopt;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return std::nullopt;
+  }
+  auto num = [&](size_t at, size_t len) { return std::stoi(text.substr(at, len)); };
+  UtcTime t;
+  t.year = num(0, 4);
+  t.month = num(5, 2);
+  t.day = num(8, 2);
+  t.hour = num(11, 2);
+  t.minute = num(14, 2);
+  t.second = num(17, 2);
+  if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 || t.hour > 23 || t.minute > 59 || t.second > 60) {
+    return std::nullopt;
+  }
+  return t;
 }
 
 std::string UtcTime::Compact() const {

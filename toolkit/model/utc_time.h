@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace otharden {
@@ -13,6 +14,8 @@ struct UtcTime {
   static UtcTime FromUnixSeconds(int64_t seconds);
   // "2026-11-22T00:45:12Z"
   std::string Iso8601() const;
+  // Reads what Iso8601 writes (exactly that shape, fields in range); nullopt otherwise.
+  static std::optional<UtcTime> ParseIso8601(const std::string& text);
   // "20261122T004512Z": safe in file names on every file system.
   std::string Compact() const;
 };

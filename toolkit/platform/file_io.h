@@ -32,6 +32,22 @@ class DurableAppendFile {
 // Creates a new file at `path` for appending; fails if it already exists.
 Result<std::unique_ptr<DurableAppendFile>> CreateDurableAppendFile(const std::string& path);
 
+// Appends to `primary` and, best effort, to `mirror` (the journal's copy on the
+// stick). A failed primary append is the error; a failed mirror append drops
+// the mirror and is remembered in mirror_problem() for the console.
+class MirroredAppendFile : public DurableAppendFile {
+ public:
+  MirroredAppendFile(std::unique_ptr<DurableAppendFile> primary, std::unique_ptr<DurableAppendFile> mirror)
+      : primary_(std::move(primary)), mirror_(std::move(mirror)) {}
+  Status Append(const std::string& data) override;
+  const std::string& mirror_problem() const { return mirror_problem_; }
+
+ private:
+  std::unique_ptr<DurableAppendFile> primary_;
+  std::unique_ptr<DurableAppendFile> mirror_;
+  std::string mirror_problem_;
+};
+
 // Creates `dir` and its parents if they do not exist.
 Status EnsureDirectory(const std::string& dir);
 

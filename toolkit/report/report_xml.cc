@@ -60,15 +60,7 @@ void WriteRollupRef(XMLElement* parent, const char* name, const std::optional<Ro
 
 }  // namespace
 
-std::string CheckReportXml(const CheckResult& result, const Policy& policy,
-                           const DocumentRef& policy_file, const ReportContext& context) {
-  XMLDocument doc;
-  doc.InsertEndChild(doc.NewDeclaration());
-  XMLElement* root = doc.NewElement("otharden-report");
-  doc.InsertEndChild(root);
-  root->SetAttribute("format", kReportFormatVersion);
-  root->SetAttribute("kind", "check");
-
+void AppendToolAndRun(XMLElement* root, const ReportContext& context) {
   XMLElement* tool_el = Child(root, "tool");
   tool_el->SetAttribute("name", "otharden");
   tool_el->SetAttribute("version", context.tool.version.c_str());
@@ -80,6 +72,18 @@ std::string CheckReportXml(const CheckResult& result, const Policy& policy,
   run->SetAttribute("command", context.command.c_str());
   run->SetAttribute("utc", context.time.Iso8601().c_str());
   if (!context.operator_name.empty()) run->SetAttribute("operator", context.operator_name.c_str());
+}
+
+std::string CheckReportXml(const CheckResult& result, const Policy& policy,
+                           const DocumentRef& policy_file, const ReportContext& context) {
+  XMLDocument doc;
+  doc.InsertEndChild(doc.NewDeclaration());
+  XMLElement* root = doc.NewElement("otharden-report");
+  doc.InsertEndChild(root);
+  root->SetAttribute("format", kReportFormatVersion);
+  root->SetAttribute("kind", "check");
+
+  AppendToolAndRun(root, context);
 
   XMLElement* host = Child(root, "host");
   host->SetAttribute("name", result.os.host_name.c_str());
