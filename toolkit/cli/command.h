@@ -23,5 +23,7 @@ int RunPlanCommand(const std::vector<std::string>& args);
 int RunApplyCommand(const std::vector<std::string>& args);
 int RunRollbackCommand(const std::vector<std::string>& args);
 int RunRecoverCommand(const std::vector<std::string>& args);
+int RunSnapshotCommand(const std::vector<std::string>& args);
+int RunDiffCommand(const std::vector<std::string>& args);
 
 }  // namespace otharden

@@ -41,6 +41,11 @@ class Host {
   // installed. delayed_auto_start is nullopt where the SCM cannot report it.
   virtual Result<std::optional<ServiceConfig>> ReadService(const std::string& name) = 0;
 
+  // Every installed Win32 service (own- and shared-process, any state), as
+  // ReadService reports each. A service removed between enumeration and query
+  // is left out, not an error. Order: as the SCM enumerates them.
+  virtual Result<std::vector<ServiceConfig>> ListServices() = 0;
+
   // Names of the services that depend on `name` and are running now.
   virtual Result<std::vector<std::string>> RunningDependents(const std::string& name) = 0;
 

@@ -19,6 +19,7 @@ class NotWindowsHost : public Host {
   Result<std::optional<ServiceConfig>> ReadService(const std::string&) override {
     return Status::NotSupported(kNotWindows);
   }
+  Result<std::vector<ServiceConfig>> ListServices() override { return Status::NotSupported(kNotWindows); }
   Result<std::vector<std::string>> RunningDependents(const std::string&) override {
     return Status::NotSupported(kNotWindows);
   }

@@ -36,6 +36,11 @@ ServiceConfig& MemoryHost::AddService(const std::string& name, ServiceStartType 
   return services.back();
 }
 
+Result<std::vector<ServiceConfig>> MemoryHost::ListServices() {
+  if (services_failure) return *services_failure;
+  return services;
+}
+
 Result<std::optional<ServiceConfig>> MemoryHost::ReadService(const std::string& name) {
   if (ServiceConfig* s = Find(name)) return std::optional<ServiceConfig>(*s);
   return std::optional<ServiceConfig>();

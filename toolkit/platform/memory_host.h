@@ -19,6 +19,7 @@ class MemoryHost : public Host {
   std::vector<CbsPackage> packages;
   std::optional<Status> os_failure;        // when set, ReadOsIdentity fails with it
   std::optional<Status> packages_failure;  // when set, ListCbsPackages fails with it
+  std::optional<Status> services_failure;  // when set, ListServices fails with it
 
   // Services by name; depends_on[name] lists the services `name` depends on.
   std::vector<ServiceConfig> services;
@@ -36,6 +37,7 @@ class MemoryHost : public Host {
   Result<OsIdentity> ReadOsIdentity() override;
   Result<std::vector<CbsPackage>> ListCbsPackages() override;
   Result<std::optional<ServiceConfig>> ReadService(const std::string& name) override;
+  Result<std::vector<ServiceConfig>> ListServices() override;
   Result<std::vector<std::string>> RunningDependents(const std::string& name) override;
   Status SetServiceStart(const std::string& name, ServiceStartType start,
                          std::optional<bool> delayed) override;

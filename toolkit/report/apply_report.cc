@@ -2,6 +2,7 @@
 
 #include <tinyxml2.h>
 
+#include "toolkit/report/report_parts_xml.h"
 #include "toolkit/report/snapshot_xml.h"
 #include "toolkit/spec/xml_input.h"
 
@@ -23,12 +24,7 @@ const char* Bool(bool value) { return value ? "true" : "false"; }
 
 std::string ApplyReportXml(const ApplyReportData& r) {
   XMLDocument doc;
-  doc.InsertEndChild(doc.NewDeclaration());
-  XMLElement* root = doc.NewElement("otharden-report");
-  doc.InsertEndChild(root);
-  root->SetAttribute("format", kReportFormatVersion);
-  root->SetAttribute("kind", "apply");
-  AppendToolAndRun(root, r.context);
+  XMLElement* root = AppendReportRoot(&doc, "apply", r.context);
 
   XMLElement* profile = Child(root, "profile");
   profile->SetAttribute("name", r.profile_name.c_str());
@@ -94,9 +90,7 @@ std::string ApplyReportXml(const ApplyReportData& r) {
   if (!r.journal.empty()) outcome->SetAttribute("journal", r.journal.c_str());
   TextChild(outcome, "message", r.message);
 
-  tinyxml2::XMLPrinter printer;
-  doc.Print(&printer);
-  return printer.CStr();
+  return PrintXml(doc);
 }
 
 namespace {

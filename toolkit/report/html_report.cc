@@ -125,4 +125,70 @@ std::string RenderCheckReportHtml(const CheckReport& r, const SignatureStatus& s
   return html.str();
 }
 
+std::string DifferenceAreaLabel(const std::string& area) {
+  if (area == "os") return "OS";
+  if (area == "firewall-profile") return "firewall profile";
+  if (area == "firewall-rule") return "firewall rule";
+  return area;  // "update", "service", "firewall"
+}
+
+namespace {
+
+std::string SignatureLine(const SignatureStatus& sig) {
+  switch (sig.state) {
+    case SignatureStatus::State::kVerified: return "verified, key id " + sig.key_id;
+    case SignatureStatus::State::kInvalid: return "NOT VALID: " + sig.detail;
+    case SignatureStatus::State::kMissing: return "UNSIGNED: " + sig.detail;
+    case SignatureStatus::State::kNotChecked: break;
+  }
+  return "not checked: " + sig.detail;
+}
+
+const char* SignatureClass(const SignatureStatus& sig) {
+  switch (sig.state) {
+    case SignatureStatus::State::kVerified: return "ok";
+    case SignatureStatus::State::kNotChecked: return "grey";
+    default: return "bad";
+  }
+}
+
+}  // namespace
+
+std::string RenderDiffHtml(const std::vector<SnapshotDifference>& differences, const DiffSide& before,
+                           const DiffSide& after) {
+  std::ostringstream html;
+  const size_t n = differences.size();
+  const std::string verdict = n == 0 ? "NO DIFFERENCES" : std::to_string(n) + (n == 1 ? " DIFFERENCE" : " DIFFERENCES");
+  html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+       << "<title>" << HtmlEscape(before.host) << ": " << verdict << " (otharden diff)</title>\n<style>" << kStyle
+       << "</style></head><body><main>\n";
+  html << "<div class=\"banner " << (n == 0 ? "ok" : "warn") << "\"><h1>" << verdict << "</h1><p>"
+       << HtmlEscape(before.host) << " " << HtmlEscape(before.label) << " " << HtmlEscape(before.utc) << " &rarr; "
+       << HtmlEscape(after.host) << " " << HtmlEscape(after.label) << " " << HtmlEscape(after.utc) << "</p></div>\n";
+  for (const DiffSide* side : {&before, &after}) {
+    html << "<div class=\"sig " << SignatureClass(side->signature) << "\">" << HtmlEscape(side->file) << ": signature "
+         << HtmlEscape(SignatureLine(side->signature)) << "</div>\n";
+  }
+  html << "<section><h2>Compared</h2><table>\n"
+       << Row("Before", before.file + " (" + before.label + ", " + before.host + ", " + before.utc + ")")
+       << Row("After", after.file + " (" + after.label + ", " + after.host + ", " + after.utc + ")")
+       << "</table></section>\n";
+  if (n > 0) {
+    html << "<section><h2>Differences</h2><table>\n"
+         << "<tr><th>What</th><th>Before</th><th>After</th></tr>\n";
+    std::string area;
+    for (const SnapshotDifference& d : differences) {
+      if (d.area != area) {
+        area = d.area;
+        html << "<tr><td colspan=\"3\"><strong>" << HtmlEscape(DifferenceAreaLabel(area)) << "</strong></td></tr>\n";
+      }
+      html << "<tr><th>" << HtmlEscape(DifferenceAreaLabel(d.area) + " " + d.item) << "</th><td>" << HtmlEscape(d.before)
+           << "</td><td>" << HtmlEscape(d.after) << "</td></tr>\n";
+    }
+    html << "</table></section>\n";
+  }
+  html << "</main></body></html>\n";
+  return html.str();
+}
+
 }  // namespace otharden

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "toolkit/model/snapshot.h"
 #include "toolkit/report/report_reader.h"
 
 namespace otharden {
@@ -20,6 +21,24 @@ struct SignatureStatus {
 
 std::string RenderCheckReportHtml(const CheckReport& report, const SignatureStatus& signature,
                                   const std::string& report_name);
+
+// One side of a comparison, as the diff page names it.
+struct DiffSide {
+  std::string file;   // the file's name
+  std::string label;  // "snapshot", "before", "after"
+  std::string host;
+  std::string utc;
+  SignatureStatus signature;
+};
+
+// The differences between two snapshots as a page: the verdict (how many
+// differences, or none) first, then both sides and their signatures, then the
+// differences grouped by area.
+std::string RenderDiffHtml(const std::vector<SnapshotDifference>& differences, const DiffSide& before,
+                           const DiffSide& after);
+
+// "service", "firewall rule", ...: how text and pages name a difference's area.
+std::string DifferenceAreaLabel(const std::string& area);
 
 // `text` with &, <, >, " and ' escaped for HTML text and attribute values.
 std::string HtmlEscape(const std::string& text);

@@ -2,6 +2,8 @@
 
 #include <tinyxml2.h>
 
+#include "toolkit/report/report_parts_xml.h"
+
 namespace otharden {
 namespace {
 
@@ -10,44 +12,6 @@ using tinyxml2::XMLElement;
 
 XMLElement* Child(XMLElement* parent, const char* name) {
   return parent->InsertNewChildElement(name);
-}
-
-void SetOptional(XMLElement* el, const char* name, const std::optional<std::string>& value) {
-  if (value) el->SetAttribute(name, value->c_str());
-}
-
-void WriteOs(XMLElement* host, const OsIdentity& os) {
-  XMLElement* el = Child(host, "os");
-  el->SetAttribute("version", RtlVersionString(os.rtl).c_str());
-  el->SetAttribute("service-pack", os.rtl.service_pack_major);
-  el->SetAttribute("product-type", ProductTypeName(os.rtl.product_type));
-  el->SetAttribute("architecture", ArchitectureName(os.native_architecture));
-  el->SetAttribute("process-architecture", ArchitectureName(os.process_architecture));
-
-  XMLElement* rtl = Child(el, "rtl-get-version");
-  rtl->SetAttribute("major", os.rtl.major);
-  rtl->SetAttribute("minor", os.rtl.minor);
-  rtl->SetAttribute("build", os.rtl.build);
-  rtl->SetAttribute("csd", os.rtl.csd.c_str());
-  rtl->SetAttribute("service-pack-major", os.rtl.service_pack_major);
-  rtl->SetAttribute("service-pack-minor", os.rtl.service_pack_minor);
-  rtl->SetAttribute("product-type", ProductTypeName(os.rtl.product_type));
-
-  XMLElement* reg = Child(el, "registry");
-  SetOptional(reg, "current-version", os.registry.current_version);
-  SetOptional(reg, "current-build-number", os.registry.current_build_number);
-  SetOptional(reg, "csd-version", os.registry.csd_version);
-  SetOptional(reg, "build-lab", os.registry.build_lab);
-  SetOptional(reg, "build-lab-ex", os.registry.build_lab_ex);
-  SetOptional(reg, "product-name", os.registry.product_name);
-
-  XMLElement* kernel = Child(el, "kernel");
-  kernel->SetAttribute("path", os.kernel_path.c_str());
-  if (os.kernel_file_version) {
-    kernel->SetAttribute("file-version", os.kernel_file_version->ToString().c_str());
-  } else {
-    kernel->SetAttribute("error", os.kernel_error.c_str());
-  }
 }
 
 void WriteRollupRef(XMLElement* parent, const char* name, const std::optional<RollupEntry>& r) {
@@ -60,47 +24,17 @@ void WriteRollupRef(XMLElement* parent, const char* name, const std::optional<Ro
 
 }  // namespace
 
-void AppendToolAndRun(XMLElement* root, const ReportContext& context) {
-  XMLElement* tool_el = Child(root, "tool");
-  tool_el->SetAttribute("name", "otharden");
-  tool_el->SetAttribute("version", context.tool.version.c_str());
-  tool_el->SetAttribute("target", context.tool.target.c_str());
-  tool_el->SetAttribute("build", context.tool.build.c_str());
-  if (!context.tool_sha256.empty()) tool_el->SetAttribute("sha256", context.tool_sha256.c_str());
-
-  XMLElement* run = Child(root, "run");
-  run->SetAttribute("command", context.command.c_str());
-  run->SetAttribute("utc", context.time.Iso8601().c_str());
-  if (!context.operator_name.empty()) run->SetAttribute("operator", context.operator_name.c_str());
-}
-
 std::string CheckReportXml(const CheckResult& result, const Policy& policy,
                            const DocumentRef& policy_file, const ReportContext& context) {
   XMLDocument doc;
-  doc.InsertEndChild(doc.NewDeclaration());
-  XMLElement* root = doc.NewElement("otharden-report");
-  doc.InsertEndChild(root);
-  root->SetAttribute("format", kReportFormatVersion);
-  root->SetAttribute("kind", "check");
-
-  AppendToolAndRun(root, context);
+  XMLElement* root = AppendReportRoot(&doc, "check", context);
 
   XMLElement* host = Child(root, "host");
   host->SetAttribute("name", result.os.host_name.c_str());
   host->SetAttribute(result.os.domain_joined ? "domain" : "workgroup",
                      result.os.domain_or_workgroup.c_str());
-  WriteOs(host, result.os);
-
-  XMLElement* updates = Child(host, "updates");
-  updates->SetAttribute("source", "component-based-servicing");
-  updates->SetAttribute("count", static_cast<unsigned>(result.packages.size()));
-  for (const CbsPackage& p : result.packages) {
-    XMLElement* el = Child(updates, "package");
-    el->SetAttribute("name", p.name.c_str());
-    if (!p.kb.empty()) el->SetAttribute("kb", p.kb.c_str());
-    el->SetAttribute("state", CbsStateName(p.current_state).c_str());
-    el->SetAttribute("state-code", p.current_state);
-  }
+  AppendOsXml(host, result.os);
+  AppendUpdatesXml(host, result.packages);
 
   XMLElement* policy_el = Child(root, "policy");
   policy_el->SetAttribute("name", policy.name.c_str());
@@ -133,9 +67,7 @@ std::string CheckReportXml(const CheckResult& result, const Policy& policy,
   verdict->SetAttribute("warn", result.Count(Outcome::kWarn));
   verdict->SetAttribute("fail", result.Count(Outcome::kFail));
 
-  tinyxml2::XMLPrinter printer;
-  doc.Print(&printer);
-  return printer.CStr();
+  return PrintXml(doc);
 }
 
 }  // namespace otharden

@@ -31,17 +31,6 @@ struct DocumentRef {
   std::string sha256;  // of the file's bytes
 };
 
-}  // namespace otharden
-
-namespace tinyxml2 {
-class XMLElement;
-}
-
-namespace otharden {
-
-// The <tool> and <run> elements every report starts with.
-void AppendToolAndRun(tinyxml2::XMLElement* root, const ReportContext& context);
-
 // The whole check result as a report (UTF-8 XML with declaration). All host
 // text is escaped by the XML writer.
 std::string CheckReportXml(const CheckResult& result, const Policy& policy,

@@ -22,6 +22,11 @@ Result<std::string> ReadInputFile(const std::string& path, size_t max_bytes = kM
 // A parsed XML document that remembers where it came from.
 class XmlInput {
  public:
+  XmlInput() = default;
+  // For checking elements of a document parsed elsewhere (by another XmlInput)
+  // with errors naming `path`: ErrorAt, CheckShape and the attribute readers.
+  explicit XmlInput(std::string path) : path_(std::move(path)) {}
+
   // Parses `text` (the content of `path`); errors are "PATH:LINE: problem".
   Status Parse(const std::string& path, const std::string& text);
 

@@ -108,6 +108,52 @@ Status WaitFor(const ScHandle& service, const std::string& name, DWORD wanted,
   }
 }
 
+// A service that was deleted while we hold its handle: the SCM answers with
+// ERROR_SERVICE_MARKED_FOR_DELETE (1072) or ERROR_SERVICE_DOES_NOT_EXIST (1060).
+bool Vanished(DWORD error) {
+  return error == ERROR_SERVICE_MARKED_FOR_DELETE || error == ERROR_SERVICE_DOES_NOT_EXIST;
+}
+
+// Configuration and state of an open service (SERVICE_QUERY_CONFIG |
+// SERVICE_QUERY_STATUS). kNotFound when it vanished meanwhile.
+Result<ServiceConfig> ReadOpenService(const ScHandle& service, const std::string& name) {
+  DWORD needed = 0;
+  QueryServiceConfigW(service.get(), nullptr, 0, &needed);
+  DWORD error = GetLastError();
+  if (error != ERROR_INSUFFICIENT_BUFFER || needed == 0) {
+    if (Vanished(error)) return Status::NotFound(What(name) + " was removed while being read");
+    return Win32Failure(What(name), "QueryServiceConfigW", error);
+  }
+  std::unique_ptr<BYTE[]> buffer(new BYTE[needed]);
+  auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.get());
+  if (!QueryServiceConfigW(service.get(), config, needed, &needed)) {
+    error = GetLastError();
+    if (Vanished(error)) return Status::NotFound(What(name) + " was removed while being read");
+    return Win32Failure(What(name), "QueryServiceConfigW", error);
+  }
+  ServiceConfig result;
+  result.name = name;
+  result.display_name = config->lpDisplayName ? Utf8FromWide(config->lpDisplayName) : name;
+  result.start = FromStartType(config->dwStartType);
+
+  SERVICE_DELAYED_AUTO_START_INFO delayed = {};
+  if (QueryServiceConfig2W(service.get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO,
+                           reinterpret_cast<BYTE*>(&delayed), sizeof delayed, &needed)) {
+    result.delayed_auto_start = delayed.fDelayedAutostart != FALSE;
+  } else if ((error = GetLastError()) != ERROR_INVALID_LEVEL) {
+    // ERROR_INVALID_LEVEL: this SCM has no delayed auto-start (seen on Wine,
+    // FACTS.md); leave it unknown. Anything else is a real failure.
+    if (Vanished(error)) return Status::NotFound(What(name) + " was removed while being read");
+    return Win32Failure(What(name), "QueryServiceConfig2W", error);
+  }
+
+  Result<SERVICE_STATUS_PROCESS> status = QueryStatus(service, name);
+  if (!status.ok()) return status.status();
+  result.running = IsRunningState(status->dwCurrentState);
+  result.accepts_stop = (status->dwControlsAccepted & SERVICE_ACCEPT_STOP) != 0 || !result.running;
+  return result;
+}
+
 }  // namespace
 
 Result<std::optional<ServiceConfig>> ScmReadService(const std::string& name) {
@@ -118,36 +164,59 @@ Result<std::optional<ServiceConfig>> ScmReadService(const std::string& name) {
     if (service.status().code() == Status::Code::kNotFound) return std::optional<ServiceConfig>();
     return service.status();
   }
-  DWORD needed = 0;
-  QueryServiceConfigW(service->get(), nullptr, 0, &needed);
-  if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || needed == 0) {
-    return Win32Failure(What(name), "QueryServiceConfigW", GetLastError());
-  }
-  std::unique_ptr<BYTE[]> buffer(new BYTE[needed]);
-  auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.get());
-  if (!QueryServiceConfigW(service->get(), config, needed, &needed)) {
-    return Win32Failure(What(name), "QueryServiceConfigW", GetLastError());
-  }
-  ServiceConfig result;
-  result.name = name;
-  result.display_name = config->lpDisplayName ? Utf8FromWide(config->lpDisplayName) : name;
-  result.start = FromStartType(config->dwStartType);
+  Result<ServiceConfig> config = ReadOpenService(*service, name);
+  if (!config.ok()) return config.status();
+  return std::optional<ServiceConfig>(std::move(*config));
+}
 
-  SERVICE_DELAYED_AUTO_START_INFO delayed = {};
-  if (QueryServiceConfig2W(service->get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO,
-                           reinterpret_cast<BYTE*>(&delayed), sizeof delayed, &needed)) {
-    result.delayed_auto_start = delayed.fDelayedAutostart != FALSE;
-  } else if (GetLastError() != ERROR_INVALID_LEVEL) {
-    // ERROR_INVALID_LEVEL: this SCM has no delayed auto-start (seen on Wine,
-    // FACTS.md); leave it unknown. Anything else is a real failure.
-    return Win32Failure(What(name), "QueryServiceConfig2W", GetLastError());
+Result<std::vector<ServiceConfig>> ScmListServices() {
+  ScHandle manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE));
+  if (!manager.get()) return Win32Failure("the Service Control Manager", "OpenSCManagerW", GetLastError());
+
+  // The names first, in as many rounds as the SCM needs (ERROR_MORE_DATA with
+  // a resume handle), then each service's full configuration.
+  std::vector<std::string> names;
+  DWORD resume = 0;
+  for (;;) {
+    DWORD needed = 0, count = 0;
+    // Asking with no buffer tells the size; success means nothing (more) to list.
+    if (EnumServicesStatusExW(manager.get(), SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL, nullptr,
+                              0, &needed, &count, &resume, nullptr)) {
+      break;
+    }
+    DWORD error = GetLastError();
+    if (error != ERROR_MORE_DATA || needed == 0) {
+      return Win32Failure("the Service Control Manager", "EnumServicesStatusExW", error);
+    }
+    std::unique_ptr<BYTE[]> buffer(new BYTE[needed]);
+    const BOOL done = EnumServicesStatusExW(manager.get(), SC_ENUM_PROCESS_INFO, SERVICE_WIN32,
+                                            SERVICE_STATE_ALL, buffer.get(), needed, &needed, &count,
+                                            &resume, nullptr);
+    error = done ? ERROR_SUCCESS : GetLastError();
+    if (!done && error != ERROR_MORE_DATA) {
+      return Win32Failure("the Service Control Manager", "EnumServicesStatusExW", error);
+    }
+    auto* entries = reinterpret_cast<ENUM_SERVICE_STATUS_PROCESSW*>(buffer.get());
+    for (DWORD i = 0; i < count; ++i) names.push_back(Utf8FromWide(entries[i].lpServiceName));
+    if (done) break;
   }
 
-  Result<SERVICE_STATUS_PROCESS> status = QueryStatus(*service, name);
-  if (!status.ok()) return status.status();
-  result.running = IsRunningState(status->dwCurrentState);
-  result.accepts_stop = (status->dwControlsAccepted & SERVICE_ACCEPT_STOP) != 0 || !result.running;
-  return std::optional<ServiceConfig>(result);
+  std::vector<ServiceConfig> services;
+  services.reserve(names.size());
+  for (const std::string& name : names) {
+    Result<ScHandle> service = OpenNamed(manager, name, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS);
+    if (!service.ok()) {
+      if (service.status().code() == Status::Code::kNotFound) continue;  // deleted since the listing
+      return service.status();
+    }
+    Result<ServiceConfig> config = ReadOpenService(*service, name);
+    if (!config.ok()) {
+      if (config.status().code() == Status::Code::kNotFound) continue;
+      return config.status();
+    }
+    services.push_back(std::move(*config));
+  }
+  return services;
 }
 
 Result<std::vector<std::string>> ScmRunningDependents(const std::string& name) {

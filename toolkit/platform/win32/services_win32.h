@@ -12,6 +12,7 @@
 namespace otharden {
 
 Result<std::optional<ServiceConfig>> ScmReadService(const std::string& name);
+Result<std::vector<ServiceConfig>> ScmListServices();
 Result<std::vector<std::string>> ScmRunningDependents(const std::string& name);
 Status ScmSetStart(const std::string& name, ServiceStartType start, std::optional<bool> delayed);
 Status ScmStop(const std::string& name, std::chrono::milliseconds timeout);

@@ -186,6 +186,7 @@ class Win32Host : public Host {
   Result<std::optional<ServiceConfig>> ReadService(const std::string& name) override {
     return ScmReadService(name);
   }
+  Result<std::vector<ServiceConfig>> ListServices() override { return ScmListServices(); }
   Result<std::vector<std::string>> RunningDependents(const std::string& name) override {
     return ScmRunningDependents(name);
   }
