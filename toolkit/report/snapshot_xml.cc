@@ -190,7 +190,8 @@ class SnapshotReader {
                              {"process-architecture", &r_.os.process_architecture}}) {
       std::string text;
       if (!(s = Required(os, name, &text)).ok()) return s;
-      std::optional<Architecture> arch = ParseArchitecture(text);
+      std::optional<Architecture> arch =
+          text == ArchitectureName(Architecture::kUnknown) ? Architecture::kUnknown : ParseArchitecture(text);
       if (!arch) return xml_.ErrorAt(os, std::string(name) + " '" + text + "' is not x86, x64, ia64, arm, arm64 or unknown");
       *out = *arch;
     }
@@ -216,7 +217,8 @@ class SnapshotReader {
     if (!(s = Required(el, "csd", &rtl.csd, /*allow_empty=*/true)).ok()) return s;
     std::string product;
     if (!(s = Required(el, "product-type", &product)).ok()) return s;
-    std::optional<ProductType> type = ParseProductType(product);
+    std::optional<ProductType> type =
+        product == ProductTypeName(ProductType::kUnknown) ? ProductType::kUnknown : ParseProductType(product);
     if (!type) return xml_.ErrorAt(el, "product-type '" + product + "' is not workstation, server, domain-controller or unknown");
     rtl.product_type = *type;
 
