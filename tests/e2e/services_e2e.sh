@@ -34,7 +34,7 @@ fi
 
 # apply
 start_ns=$(date +%s%N)
-out=$(run apply --profile "$profile" --yes --journal "$(winepath_of "$journal")" 2>&1); code=$?
+out=$(run apply --no-report --profile "$profile" --yes --journal "$(winepath_of "$journal")" 2>&1); code=$?
 apply_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 out=${out//$'\r'/}
 after=$(state)
@@ -71,7 +71,7 @@ else
 fi
 
 # A second apply plans nothing.
-out=$(run apply --profile "$profile" --yes 2>&1); code=$?
+out=$(run apply --no-report --profile "$profile" --yes 2>&1); code=$?
 if [[ $code -eq 0 ]] && grep -q 'Nothing to change' <<<"$out" && [[ $(state) == "$after" ]]; then
   ok "a second apply of the same profile plans nothing"
 else
@@ -96,11 +96,11 @@ else
 fi
 
 # A service that refuses to stop: apply fails, rolls back, exits 3.
-out=$(run apply --profile "$(winepath_of "$here/profiles/stubborn.xml")" --yes \
+out=$(run apply --no-report --profile "$(winepath_of "$here/profiles/stubborn.xml")" --yes \
         --journal "$(winepath_of "$work/stubborn.journal")" 2>&1); code=$?
 out=${out//$'\r'/}
 if [[ $code -eq 3 ]] && grep -q "service 'StubbornSvc': ControlService(STOP) failed" <<<"$out" &&
-   grep -q 'APPLY FAILED and everything was rolled back' <<<"$out" && [[ $(state) == "$before" ]]; then
+   grep -q 'RESULT: FAILED AND ROLLED BACK' <<<"$out" && [[ $(state) == "$before" ]]; then
   ok "a service that refuses to stop: exit 3, everything rolled back"
 else
   bad "stubborn apply (exit $code):"; sed 's/^/    | /' <<<"$out"
@@ -108,7 +108,7 @@ else
 fi
 
 # Refused before anything is read from or done to the host.
-out=$(run apply --profile "$(winepath_of "$here/profiles/protected.xml")" --yes 2>&1); code=$?
+out=$(run apply --no-report --profile "$(winepath_of "$here/profiles/protected.xml")" --yes 2>&1); code=$?
 if [[ $code -eq 2 ]] && grep -q "service 'MpsSvc' is protected and no profile may disable it" <<<"$out" &&
    [[ $(state) == "$before" ]]; then
   ok "a profile disabling a protected service is refused (exit 2), nothing changed"
