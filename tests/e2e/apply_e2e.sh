@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of `apply` as one transaction, and of `rollback --report`,
 # `diff` and `recover`: the real otharden.exe on a SIMULATED 2008 appliance
-# (tests/sim/hosts/6003-2022-05-appliance.host: Wine services backed by the
+# (tests/sim/hosts/6003-2022-05-apply.host: Wine services backed by the
 # simulator's service, the firewall SIMULATOR). Every state is also read
 # independently with `sc query` / `wine reg query` (service-state.sh,
 # fw-state.sh); reports are verified with Debian's minisign and validated with
@@ -12,7 +12,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/expect.sh"
 . "$here/../lib/sim_e2e.sh"
-sim_e2e_begin apply-e2e "$1" 6003-2022-05-appliance
+sim_e2e_begin apply-e2e "$1" 6003-2022-05-apply
 xsd=$repo/toolkit/report/otharden-report.xsd
 services=(RemoteRegistry LanmanWorkstation Browser SSDPSRV upnphost WebClient SNMP SNMPTRAP TlntSvr Spooler
           MSFTPSVC simptcp fax p2pimsvc PacsStore PacsBackup PacsUpdater StubbornSvc PacsReporter)
