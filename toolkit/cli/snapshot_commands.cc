@@ -1,5 +1,6 @@
 // snapshot and diff: the host as it is, and what changed between two visits.
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <optional>
