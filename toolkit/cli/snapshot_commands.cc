@@ -1,5 +1,6 @@
 // snapshot and diff: the host as it is, and what changed between two visits.
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -184,8 +185,9 @@ void PrintDiff(const std::vector<SnapshotDifference>& differences, const DiffSid
       title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
       std::cout << "\n" << title << " (" << count << ")\n";
     }
-    const std::string line = "  " + DifferenceAreaLabel(d.area) + " " + d.item + ": ";
-    std::cout << line << Wrap(d.before + " -> " + d.after, line.size(), 6) << "\n";
+    // One line per difference, never wrapped: scripts and grep can rely on it.
+    std::cout << "  " << DifferenceAreaLabel(d.area) << " " << d.item << ": " << d.before << " -> " << d.after
+              << "\n";
   }
 }
 

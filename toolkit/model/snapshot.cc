@@ -54,36 +54,25 @@ std::string PackageText(const CbsPackage& p) {
   return CbsStateName(p.current_state) + " (" + code + ")";
 }
 
-void DiffUpdates(const std::vector<CbsPackage>& a, const std::vector<CbsPackage>& b,
-                 std::vector<SnapshotDifference>* out) {
-  // CBS package names are unique keys of the Packages registry key (which
-  // compares case-insensitively).
-  std::map<std::string, std::pair<const CbsPackage*, const CbsPackage*>> by_name;
-  for (const CbsPackage& p : a) by_name[Lower(p.name)].first = &p;
-  for (const CbsPackage& p : b) by_name[Lower(p.name)].second = &p;
+// Pairs the items of `a` and `b` by name, ignoring case (CBS package names are
+// keys of a registry key, service names are SCM keys: both case-insensitive),
+// and reports each pair whose Text differs, "absent" for a missing side.
+template <typename T, typename Text>
+void DiffByName(const char* area, const std::vector<T>& a, const std::vector<T>& b, Text text,
+                std::vector<SnapshotDifference>* out) {
+  std::map<std::string, std::pair<const T*, const T*>> by_name;
+  for (const T& item : a) by_name[Lower(item.name)].first = &item;
+  for (const T& item : b) by_name[Lower(item.name)].second = &item;
   for (const auto& entry : by_name) {
-    const CbsPackage* before = entry.second.first;
-    const CbsPackage* after = entry.second.second;
-    AddIfDifferent(out, "update", (before ? before : after)->name, before ? PackageText(*before) : kAbsent,
-                   after ? PackageText(*after) : kAbsent);
+    const T* before = entry.second.first;
+    const T* after = entry.second.second;
+    AddIfDifferent(out, area, (before ? before : after)->name, before ? text(*before) : kAbsent,
+                   after ? text(*after) : kAbsent);
   }
 }
 
 std::string ServiceText(const ServiceConfig& s) {
   return StartDescription(s.start, s.delayed_auto_start) + (s.running ? ", running" : ", stopped");
-}
-
-void DiffServices(const std::vector<ServiceConfig>& a, const std::vector<ServiceConfig>& b,
-                  std::vector<SnapshotDifference>* out) {
-  std::map<std::string, std::pair<const ServiceConfig*, const ServiceConfig*>> by_name;
-  for (const ServiceConfig& s : a) by_name[Lower(s.name)].first = &s;
-  for (const ServiceConfig& s : b) by_name[Lower(s.name)].second = &s;
-  for (const auto& entry : by_name) {
-    const ServiceConfig* before = entry.second.first;
-    const ServiceConfig* after = entry.second.second;
-    AddIfDifferent(out, "service", (before ? before : after)->name, before ? ServiceText(*before) : kAbsent,
-                   after ? ServiceText(*after) : kAbsent);
-  }
 }
 
 const char* ActionWord(FirewallAction action) {
@@ -164,8 +153,8 @@ std::string FirewallSummary(const HostSnapshot& s) {
 std::vector<SnapshotDifference> DiffSnapshots(const HostSnapshot& a, const HostSnapshot& b) {
   std::vector<SnapshotDifference> out;
   DiffOs(a.os, b.os, &out);
-  DiffUpdates(a.packages, b.packages, &out);
-  DiffServices(a.services, b.services, &out);
+  DiffByName("update", a.packages, b.packages, PackageText, &out);
+  DiffByName("service", a.services, b.services, ServiceText, &out);
   if (a.firewall && b.firewall) {
     DiffFirewall(*a.firewall, *b.firewall, &out);
   } else if (a.firewall.has_value() != b.firewall.has_value()) {

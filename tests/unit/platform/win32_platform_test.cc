@@ -99,4 +99,26 @@ TEST_CASE("the live host reads an NT version and an executable path") {
   CHECK(exe->find("win32_tests.exe") != std::string::npos);
 }
 
+TEST_CASE("the live host lists every service, each as ReadService reads it") {
+  // Wine's own SCM (RpcSs, PlugPlay, Spooler, ... are Win32 services there too).
+  std::unique_ptr<Host> host = OpenLocalHost();
+  Result<std::vector<ServiceConfig>> services = host->ListServices();
+  REQUIRE(services.ok());
+  REQUIRE(services->size() >= 3);
+  bool rpcss = false;
+  for (size_t i = 0; i < services->size(); ++i) {
+    const ServiceConfig& listed = (*services)[i];
+    INFO("service " << listed.name);
+    for (size_t j = 0; j < i; ++j) CHECK_FALSE(SameServiceName((*services)[j].name, listed.name));
+    rpcss = rpcss || SameServiceName(listed.name, "RpcSs");
+    Result<std::optional<ServiceConfig>> read = host->ReadService(listed.name);
+    REQUIRE(read.ok());
+    REQUIRE(read->has_value());
+    CHECK((*read)->display_name == listed.display_name);
+    CHECK((*read)->start == listed.start);
+    CHECK((*read)->delayed_auto_start == listed.delayed_auto_start);
+  }
+  CHECK(rpcss);
+}
+
 }  // namespace otharden
