@@ -99,9 +99,9 @@ int CheckRequiredPolicy(Host& host, const Profile& profile, bool refuse_failures
 
 // Loads the profile and plans it against this host; prints errors itself.
 // Returns the exit code on failure.
-int LoadAndPlan(const std::string& profile_path, Host& host, Profile* profile, LockdownPlan* plan,
+int LoadAndPlan(const ProfileInputs& inputs, Host& host, Profile* profile, LockdownPlan* plan,
                 bool refuse_policy_failures) {
-  Result<Profile> loaded = LoadProfileForRun({profile_path, {}, {}});
+  Result<Profile> loaded = LoadProfileForRun(inputs);
   if (!loaded.ok()) return ReportError(loaded.status());
   *profile = *loaded;
   if (int code = CheckRequiredPolicy(host, *profile, refuse_policy_failures); code >= 0) return code;
@@ -152,17 +152,21 @@ int RequireElevation(const char* command) {
 }  // namespace
 
 int RunPlanCommand(const std::vector<std::string>& args) {
-  po::options_description options("otharden plan --profile FILE");
-  std::string profile_path;
+  po::options_description options("otharden plan --profile FILE [--site FILE] [--param NAME=VALUE ...]");
+  std::string profile_path, site_file;
+  std::vector<std::string> params;
   options.add_options()
       ("profile", po::value(&profile_path)->value_name("FILE"), "lockdown profile to plan")
+      ("site", po::value(&site_file)->value_name("FILE"), "the site's parameter values for the profile")
+      ("param", po::value(&params)->value_name("NAME=VALUE"), "a parameter value (repeatable; wins over --site)")
       ("help,h", "show this help");
   po::variables_map vm;
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
   std::unique_ptr<Host> host = OpenLocalHost();
   Profile profile;
   LockdownPlan plan;
-  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan, false); code >= 0) return code;
+  if (int code = LoadAndPlan({profile_path, params, site_file}, *host, &profile, &plan, false); code >= 0) return code;
+  if (!profile.parameter_values.empty()) std::cout << DescribeParameters(profile) << "\n";
   PrintPlan(profile, plan);
   if (Status guard = LockoutProblem(*host, profile, plan); !guard.ok()) {
     std::cout << "\nWARNING: apply will refuse this plan: " << guard.message() << "\n";
@@ -189,7 +193,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
   std::unique_ptr<Host> host = OpenLocalHost();
   Profile profile;
   LockdownPlan plan;
-  if (int code = LoadAndPlan(profile_path, *host, &profile, &plan, !vm.count("force")); code >= 0) return code;
+  if (int code = LoadAndPlan({profile_path, {}, {}}, *host, &profile, &plan, !vm.count("force")); code >= 0) return code;
   PrintPlan(profile, plan);
   if (int code = GuardLockout(*host, profile, plan, vm.count("allow-lockout") > 0); code >= 0) return code;
   if (plan.size() == 0) return kExitOk;
