@@ -231,9 +231,17 @@ Result<std::vector<ParameterValue>> ResolveParameters(const std::string& path, c
     auto arg = std::find_if(given.begin(), given.end(), [&](const ParameterArgument& a) { return a.name == p.name; });
     if (arg == given.end()) {
       if (!p.default_value) {
+        // A near miss among the names given is most likely a typo of this one.
+        std::vector<std::string> given_names;
+        for (const ParameterArgument& a : given) given_names.push_back(a.name);
+        const std::string near = ClosestName(p.name, given_names);
+        std::string hint;
+        for (const ParameterArgument& a : given) {
+          if (!near.empty() && a.name == near) hint = " (" + a.origin + " was given: is '" + near + "' a typo of '" + p.name + "'?)";
+        }
         return Status::InvalidInput(where + ": parameter '" + p.name + "' (" + ParameterTypeName(p.type) + ": " +
                                     p.description + ") is required and has no value: give --param " + p.name +
-                                    "=VALUE or put it in the site file (--site FILE)");
+                                    "=VALUE or put it in the site file (--site FILE)" + hint);
       }
       values.push_back({p.name, *p.default_value, "default"});
       continue;
