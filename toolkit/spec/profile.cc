@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <sstream>
+#include <tuple>
 
 #include "toolkit/spec/xml_input.h"
 
@@ -242,7 +243,7 @@ Status ReadFirewallProfile(XmlInput& xml, XMLElement* el, FirewallSection* secti
 }
 
 Status ReadAllowRule(XmlInput& xml, XMLElement* el, Profile* profile,
-                     std::vector<std::pair<std::string, Condition>>* seen_names) {
+                     std::vector<std::tuple<std::string, Condition, int>>* seen_names) {
   FirewallSection* section = &profile->firewall;
   const std::string& profile_name = profile->name;
   Status s = xml.CheckShape(el, {"name", "direction", "protocol", "local-ports", "remote-ports", "remote-addresses",
@@ -260,13 +261,12 @@ Status ReadAllowRule(XmlInput& xml, XMLElement* el, Profile* profile,
   rule.active = true;
   Result<std::string> name = xml.RequiredAttribute(el, "name");
   if (!name.ok()) return name.status();
-  for (const auto& [earlier, earlier_condition] : *seen_names) {
+  for (const auto& [earlier, earlier_condition, earlier_line] : *seen_names) {
     if (earlier == *name && !condition.Complements(earlier_condition)) {
-      return xml.ErrorAt(el, "rule name '" + *name + "' is used twice (rule names must be unique unless one rule is "
-                             "if=\"X\" and the other unless=\"X\")");
+      return xml.ErrorAt(el, "rule name '" + *name + "' is used twice (first on line " + std::to_string(earlier_line) + ")");
     }
   }
-  seen_names->emplace_back(*name, condition);
+  seen_names->emplace_back(*name, condition, entry.line);
   rule.name = *name;
   Result<std::string> reason = xml.RequiredAttribute(el, "reason");
   if (!reason.ok()) return reason.status();
@@ -358,7 +358,7 @@ Status ReadFirewall(XmlInput& xml, XMLElement* root, Profile* profile) {
     return xml.ErrorAt(firewall, "other-inbound-rules '" + other + "' must be keep or disable (rules are never deleted)");
   }
   section->other_inbound = other == "keep" ? OtherInboundRules::kKeep : OtherInboundRules::kDisable;
-  std::vector<std::pair<std::string, Condition>> seen_names;
+  std::vector<std::tuple<std::string, Condition, int>> seen_names;
   for (XMLElement* el = firewall->FirstChildElement(); el; el = el->NextSiblingElement()) {
     s = std::string(el->Name()) == "profile" ? ReadFirewallProfile(xml, el, section)
                                              : ReadAllowRule(xml, el, profile, &seen_names);
