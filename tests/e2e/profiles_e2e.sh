@@ -61,6 +61,18 @@ run apply --help 2>&1 | grep -q -- '--site' || apply_takes_site=0
 
 svc_before=$(svc_state)
 fw_before=$(fw_state)
+
+# esu-6003-strict on this May 2022 host: passes a floor of 2022-05, fails 2023-01.
+strict=$(winepath_of "$repo/policies/esu-6003-strict.xml")
+out=$(run check --policy "$strict" --param min-rollup=2022-05 2>&1); code=$?
+out2=$(run check --policy "$strict" --param min-rollup=2023-01 2>&1); code2=$?
+out=${out//$'\r'/}; out2=${out2//$'\r'/}
+if [[ $code -eq 0 && $code2 -eq 1 ]] && grep -q 'PASS  Rollup 2022-05 or later' <<<"$out" &&
+   grep -q 'FAIL  Rollup 2023-01 or later' <<<"$out2" && grep -q 'parameter min-rollup = 2023-01 (from --param)' <<<"$out2"; then
+  ok "check --policy esu-6003-strict: --param min-rollup=2022-05 passes (exit 0), 2023-01 fails (exit 1)"
+else
+  bad "strict policy (exit $code / $code2):"; sed 's/^/    | /' <<<"$out"$'\n'"$out2"
+fi
 for name in baseline-2008 medical-imaging baggage-handling industrial-hmi; do
   profile=$repo/profiles/$name.xml
   site=$repo/profiles/sites/example-$name.xml
