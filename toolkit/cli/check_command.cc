@@ -14,6 +14,7 @@
 #include "toolkit/platform/host.h"
 #include "toolkit/report/report_xml.h"
 #include "toolkit/cli/passphrase.h"
+#include "toolkit/cli/profile_loading.h"
 #include "toolkit/cli/report_output.h"
 #include "toolkit/sign/digest.h"
 #include "toolkit/sign/minisign.h"
@@ -28,7 +29,11 @@ namespace po = boost::program_options;
 void PrintText(const CheckResult& result, const Policy& policy) {
   const OsIdentity& os = result.os;
   std::cout << "otharden check: policy " << policy.name << " (" << policy.path << ")\n"
-            << "  " << policy.title << "\n\n";
+            << "  " << policy.title << "\n";
+  for (const ParameterValue& v : policy.parameter_values) {
+    std::cout << "  parameter " << v.name << " = " << v.value << " (from " << v.source << ")\n";
+  }
+  std::cout << "\n";
   std::cout << "Host     " << (os.host_name.empty() ? "?" : os.host_name) << " ("
             << (os.domain_joined ? "domain " : "workgroup ") << os.domain_or_workgroup << ")\n";
   std::cout << "OS       Windows NT " << RtlVersionString(os.rtl)
@@ -78,12 +83,17 @@ void PrintText(const CheckResult& result, const Policy& policy) {
 
 int RunCheckCommand(const std::vector<std::string>& args) {
   po::options_description options(
-      "otharden check [--policy FILE] [--format text|xml]\n"
+      "otharden check [--policy FILE [--site FILE] [--param NAME=VALUE ...]] [--format text|xml]\n"
       "               [--report DIR --key KIT.key [--passphrase-file FILE]] [--operator NAME]");
-  std::string policy_path, format = "text", report_dir, key_path, passphrase_file, operator_name;
+  std::string policy_path, format = "text", report_dir, key_path, passphrase_file, operator_name, site_file;
+  std::vector<std::string> params;
   options.add_options()
       ("policy", po::value(&policy_path)->value_name("FILE"),
        "compliance policy (default: policies/esu-6003.xml next to the executable)")
+      ("param", po::value(&params)->value_name("NAME=VALUE"),
+       "a value for a parameter the policy declares, e.g. --param min-rollup=2025-01 (repeatable)")
+      ("site", po::value(&site_file)->value_name("FILE"),
+       "a site file: the values of the policy's parameters are taken from it (--param wins)")
       ("format", po::value(&format)->value_name("text|xml"), "output format (default text)")
       ("report", po::value(&report_dir)->value_name("DIR"),
        "also write a signed report DIR/<host>-<UTC time>-check.xml (+ .minisig)")
@@ -113,8 +123,18 @@ int RunCheckCommand(const std::vector<std::string>& args) {
 
   Result<std::string> policy_text = ReadInputFile(policy_path);
   if (!policy_text.ok()) return ReportError(policy_text.status());
-  Result<Policy> policy = ParsePolicy(policy_path, *policy_text);
+  // A site file is written for a profile and may hold values the policy does
+  // not use; only --param names must be the policy's own (typo protection).
+  Result<std::vector<ParameterArgument>> given = LoadParameterArguments(params, site_file, nullptr);
+  if (!given.ok()) return ReportError(given.status());
+  Result<Policy> policy = ParsePolicy(policy_path, *policy_text, *given, false);
   if (!policy.ok()) return ReportError(policy.status());
+  std::vector<ParameterArgument> from_param;
+  for (const ParameterArgument& arg : *given) {
+    if (arg.source.rfind("--param", 0) == 0) from_param.push_back(arg);
+  }
+  Status undeclared = RejectUndeclared(from_param, policy->parameters, "policy " + policy->name + " (" + policy_path + ")");
+  if (!undeclared.ok()) return ReportError(undeclared);
   const DocumentRef policy_file{policy_path, Sha256Hex(*policy_text)};
 
   // Open the signing key before touching the host: a wrong passphrase should

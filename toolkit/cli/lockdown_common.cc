@@ -21,12 +21,7 @@ void PrintPlan(const Profile& profile, const LockdownPlan& lockdown) {
   const ServicePlan& plan = lockdown.services;
   std::cout << "Profile  " << profile.name << " (" << profile.path << ")\n"
             << "         " << profile.title << "\n";
-  if (!profile.parameter_values.empty()) {
-    std::cout << "Site parameters:\n";
-    for (const ParameterValue& p : profile.parameter_values) {
-      std::cout << "  " << p.name << " = " << p.value << "   (" << p.source << ")\n";
-    }
-  }
+  if (!profile.parameter_values.empty()) std::cout << DescribeParameters(profile);
   std::cout << "\n";
   if (lockdown.size() == 0) {
     std::cout << "Nothing to change: the host is already as the profile wants.\n";

@@ -18,9 +18,20 @@ struct ProfileInputs {
 };
 
 // Reads and validates the profile against policies/protected-services.xml and
-// resolves its parameters; a missing or malformed parameter is kInvalidInput
-// naming it.
+// resolves its parameters from --param (which wins) and the site file (which
+// must be written for this profile); a missing, malformed or undeclared
+// parameter is kInvalidInput naming it and where it came from.
 Result<Profile> LoadProfileForRun(const ProfileInputs& inputs);
+
+// --param NAME=VALUE strings and a site file (either may be empty), merged:
+// --param wins. *site_out, when given, receives the site file as read.
+struct SiteFile;
+Result<std::vector<ParameterArgument>> LoadParameterArguments(const std::vector<std::string>& params,
+                                                              const std::string& site_file, SiteFile* site_out);
+
+// The plan's listing of the parameters used and where each value came from
+// (and which entries a boolean parameter left out); empty without parameters.
+std::string DescribeParameters(const Profile& profile);
 
 // The policy `profile` requires (policies/<profile.policy>.xml), with any
 // parameters it declares taken from the profile's resolved values. Also

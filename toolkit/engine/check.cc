@@ -259,6 +259,32 @@ class Evaluator {
       if (outcome == Outcome::kPass) outcome = Outcome::kWarn;
     }
     Add("rollup", title, outcome, evidence, outcome == Outcome::kPass ? "" : remedy);
+    CheckMinimumRollup();
+  }
+
+  // <rollups not-older-than="...">: the site's own floor, stricter than the
+  // catalogue's age rule (esu-6003-strict).
+  void CheckMinimumRollup() {
+    if (!policy_.min_rollup) return;
+    const RollupPosition& pos = result_.rollup;
+    const std::string wanted = policy_.min_rollup->ToString();
+    const std::string title = "Rollup " + wanted + " or later";
+    std::string source;
+    for (const ParameterValue& v : policy_.parameter_values) {
+      if (v.value == wanted) source = " (parameter " + v.name + ", " + v.source + ")";
+    }
+    const std::string remedy = "install the " + wanted + " monthly rollup or a later one; " +
+                               RollupLabel(policy_.rollups.back()) + " is the last one for Server 2008 SP2";
+    if (!pos.latest) {
+      Add("rollup-minimum", title, Outcome::kFail,
+          "no rollup from the catalogue found on this host; the policy requires " + wanted + " or later" + source,
+          remedy);
+      return;
+    }
+    const bool ok = !(pos.latest->month < *policy_.min_rollup);
+    Add("rollup-minimum", title, ok ? Outcome::kPass : Outcome::kFail,
+        "newest rollup found: " + RollupLabel(*pos.latest) + "; the policy requires " + wanted + " or later" + source,
+        ok ? "" : remedy);
   }
 
   const OsIdentity& os_;

@@ -74,7 +74,8 @@ std::optional<uint32_t> ParseCount(const std::string& s, uint32_t max) {
 
 class PolicyParser {
  public:
-  explicit PolicyParser(XmlInput& xml) : xml_(xml) {}
+  PolicyParser(XmlInput& xml, const std::vector<ParameterArgument>& given, bool reject_undeclared)
+      : xml_(xml), given_(given), reject_undeclared_(reject_undeclared) {}
 
   Result<Policy> Run() {
     XMLElement* root = xml_.root();
@@ -83,7 +84,7 @@ class PolicyParser {
                                     ">, expected <policy>: is this a policy file?");
     }
     Status s = xml_.CheckShape(root, {"format", "name"},
-                               {"title", "description", "os", "build", "update", "rollups"});
+                               {"title", "description", "parameters", "os", "build", "update", "rollups"});
     if (!s.ok()) return s;
     Result<std::string> format = xml_.RequiredAttribute(root, "format");
     if (!format.ok()) return format.status();
@@ -102,6 +103,14 @@ class PolicyParser {
 
     if (!(s = xml_.ChildText(root, "title", &policy_.title, true)).ok()) return s;
     if (!(s = xml_.ChildText(root, "description", &policy_.description, false)).ok()) return s;
+    if (!(s = ReadParameterDeclarations(xml_, root, {ProfileParameter::Type::kMonth}, &policy_.parameters)).ok()) {
+      return s;
+    }
+    Result<std::vector<ParameterValue>> values =
+        ResolveParameters(xml_.path(), "policy " + policy_.name + " (" + xml_.path() + ")", policy_.parameters,
+                          given_, reject_undeclared_);
+    if (!values.ok()) return values.status();
+    policy_.parameter_values = *values;
     if (!(s = ReadOs(root)).ok()) return s;
     if (!(s = ReadBuild(root)).ok()) return s;
     if (!(s = ReadUpdates(root)).ok()) return s;
@@ -260,8 +269,21 @@ class PolicyParser {
     Result<XMLElement*> rollups = Single(root, "rollups");
     if (!rollups.ok()) return rollups.status();
     XMLElement* el = *rollups;
-    Status s = xml_.CheckShape(el, {"max-months-behind"}, {"rollup"});
+    Status s = xml_.CheckShape(el, {"max-months-behind", "not-older-than"}, {"rollup"});
     if (!s.ok()) return s;
+    if (std::optional<std::string> min = xml_.Attribute(el, "not-older-than")) {
+      std::string text = *min;
+      if (text.size() > 2 && text.front() == '{' && text.back() == '}') {
+        const std::string name = text.substr(1, text.size() - 2);
+        const ProfileParameter* p = FindParameter(policy_.parameters, name);
+        if (!p) return xml_.ErrorAt(el, "not-older-than: {" + name + "} names no declared parameter");
+        text = FindParameterValue(policy_.parameter_values, name)->value;
+      }
+      policy_.min_rollup = YearMonth::Parse(text);
+      if (!policy_.min_rollup) {
+        return xml_.ErrorAt(el, "not-older-than '" + *min + "' must be a month like 2023-01 or a {parameter}");
+      }
+    }
     if (std::optional<std::string> max = xml_.Attribute(el, "max-months-behind")) {
       std::optional<uint32_t> n = ParseCount(*max, 1200);
       if (!n) return xml_.ErrorAt(el, "max-months-behind '" + *max + "' must be a number of months");
@@ -315,26 +337,35 @@ class PolicyParser {
       policy_.rollups.push_back(std::move(entry));
     }
     if (policy_.rollups.empty()) return xml_.ErrorAt(el, "<rollups> lists no <rollup>");
+    if (policy_.min_rollup && policy_.rollups.back().month < *policy_.min_rollup) {
+      return xml_.ErrorAt(el, "not-older-than " + policy_.min_rollup->ToString() + " is later than the final rollup " +
+                                  RollupLabel(policy_.rollups.back()) + ": no host could pass; give a month up to " +
+                                  policy_.rollups.back().month.ToString());
+    }
     return Status::Ok();
   }
 
   XmlInput& xml_;
+  const std::vector<ParameterArgument>& given_;
+  const bool reject_undeclared_;
   Policy policy_;
 };
 
 }  // namespace
 
-Result<Policy> ParsePolicy(const std::string& path, const std::string& text) {
+Result<Policy> ParsePolicy(const std::string& path, const std::string& text,
+                           const std::vector<ParameterArgument>& given, bool reject_undeclared) {
   XmlInput xml;
   Status s = xml.Parse(path, text);
   if (!s.ok()) return s;
-  return PolicyParser(xml).Run();
+  return PolicyParser(xml, given, reject_undeclared).Run();
 }
 
-Result<Policy> LoadPolicyFile(const std::string& path) {
+Result<Policy> LoadPolicyFile(const std::string& path, const std::vector<ParameterArgument>& given,
+                              bool reject_undeclared) {
   Result<std::string> text = ReadInputFile(path);
   if (!text.ok()) return text.status();
-  return ParsePolicy(path, *text);
+  return ParsePolicy(path, *text, given, reject_undeclared);
 }
 
 }  // namespace otharden

@@ -9,6 +9,7 @@
 
 #include "toolkit/model/os_identity.h"
 #include "toolkit/model/status.h"
+#include "toolkit/spec/parameters.h"
 
 namespace otharden {
 
@@ -88,12 +89,24 @@ struct Policy {
   std::vector<RollupEntry> rollups;
   // A host further behind the final rollup than this fails; nullopt: it only warns.
   std::optional<int> max_months_behind;
+  // <rollups not-older-than="YYYY-MM" or "{parameter}">: a host whose newest
+  // rollup is older than this fails, whatever max-months-behind says.
+  std::optional<YearMonth> min_rollup;
+
+  // <parameters> (month parameters only) and their values for this run.
+  std::vector<ProfileParameter> parameters;
+  std::vector<ParameterValue> parameter_values;
 };
 
 // Reads and validates a policy file. Errors are kInvalidInput "FILE:LINE: problem"
-// (or kIoError when unreadable); nothing is half-read.
-Result<Policy> LoadPolicyFile(const std::string& path);
+// (or kIoError when unreadable); nothing is half-read. A policy that declares
+// parameters takes their values from `given`; a required one missing or a
+// malformed value is an error naming it, and so is a given name the policy
+// does not declare when `reject_undeclared`.
+Result<Policy> LoadPolicyFile(const std::string& path, const std::vector<ParameterArgument>& given = {},
+                              bool reject_undeclared = true);
 // Same, from text already read; `path` is used in messages.
-Result<Policy> ParsePolicy(const std::string& path, const std::string& text);
+Result<Policy> ParsePolicy(const std::string& path, const std::string& text,
+                           const std::vector<ParameterArgument>& given = {}, bool reject_undeclared = true);
 
 }  // namespace otharden

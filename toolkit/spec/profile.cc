@@ -1,7 +1,9 @@
 #include "toolkit/spec/profile.h"
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
+#include <tuple>
 
 #include "toolkit/spec/xml_input.h"
 
@@ -46,6 +48,96 @@ bool IsProfileName(const std::string& s) {
   return true;
 }
 
+// An entry's if="NAME" / unless="NAME" condition on a boolean parameter.
+struct Condition {
+  std::string parameter;  // empty: always included
+  bool negated = false;   // unless=
+  bool Complements(const Condition& other) const {
+    return !parameter.empty() && parameter == other.parameter && negated != other.negated;
+  }
+  std::string Describe() const {
+    return parameter.empty() ? "" : std::string(negated ? "unless " : "if ") + parameter;
+  }
+};
+
+// Reads the condition of `el` and whether it holds this run.
+Status ReadCondition(const XmlInput& xml, const XMLElement* el, const Profile& profile, Condition* condition,
+                     bool* included) {
+  std::optional<std::string> when = xml.Attribute(el, "if");
+  std::optional<std::string> unless = xml.Attribute(el, "unless");
+  *included = true;
+  if (!when && !unless) return Status::Ok();
+  if (when && unless) return xml.ErrorAt(el, "give either if=\"...\" or unless=\"...\", not both");
+  condition->parameter = when ? *when : *unless;
+  condition->negated = !when;
+  const ProfileParameter* p = FindParameter(profile.parameters, condition->parameter);
+  if (!p) {
+    std::vector<std::string> names;
+    for (const ProfileParameter& d : profile.parameters) names.push_back(d.name);
+    const std::string guess = ClosestName(condition->parameter, names);
+    return xml.ErrorAt(el, std::string(when ? "if" : "unless") + "=\"" + condition->parameter +
+                               "\" names no declared parameter" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+  }
+  if (p->type != ProfileParameter::Type::kBoolean) {
+    return xml.ErrorAt(el, std::string(when ? "if" : "unless") + "=\"" + p->name + "\" needs a boolean parameter; '" +
+                               p->name + "' is " + ParameterTypeName(p->type));
+  }
+  const ParameterValue* v = FindParameterValue(profile.parameter_values, p->name);
+  *included = (v && v->value == "true") != condition->negated;
+  return Status::Ok();
+}
+
+// Parameters are only substituted where a list item can be one; a brace
+// anywhere else is a typo that would otherwise reach the host as text.
+Status RefuseBracesExcept(const XmlInput& xml, const XMLElement* el, const std::vector<std::string>& allowed) {
+  for (const tinyxml2::XMLAttribute* a = el->FirstAttribute(); a; a = a->Next()) {
+    if (std::find(allowed.begin(), allowed.end(), a->Name()) != allowed.end()) continue;
+    const std::string value = a->Value();
+    if (value.find('{') != std::string::npos || value.find('}') != std::string::npos) {
+      return xml.ErrorAt(el, std::string(a->Name()) + "=\"" + value + "\": parameters ({name}) can only be used in " +
+                                 "remote-addresses, local-ports and remote-ports");
+    }
+  }
+  return Status::Ok();
+}
+
+// Replaces each "{name}" item of a comma list with the parameter's value.
+Result<std::string> ExpandList(const XmlInput& xml, const XMLElement* el, const char* attribute,
+                               const std::string& text, ProfileParameter::Type type, const Profile& profile) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    const size_t comma = text.find(',', pos);
+    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.erase(0, 1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.pop_back();
+    if (item.find('{') != std::string::npos || item.find('}') != std::string::npos) {
+      if (item.size() < 3 || item.front() != '{' || item.back() != '}' ||
+          item.find_first_of("{}", 1) != item.size() - 1) {
+        return xml.ErrorAt(el, std::string(attribute) + ": '" + item +
+                                   "' is not a parameter reference: write {name} as a whole list item");
+      }
+      const std::string name = item.substr(1, item.size() - 2);
+      const ProfileParameter* p = FindParameter(profile.parameters, name);
+      if (!p) {
+        std::vector<std::string> names;
+        for (const ProfileParameter& d : profile.parameters) names.push_back(d.name);
+        const std::string guess = ClosestName(name, names);
+        return xml.ErrorAt(el, std::string(attribute) + ": {" + name + "} names no declared parameter" +
+                                   (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+      }
+      if (p->type != type) {
+        return xml.ErrorAt(el, std::string(attribute) + ": {" + name + "} is " + ParameterTypeName(p->type) +
+                                   ", this list needs " + ParameterTypeName(type));
+      }
+      item = FindParameterValue(profile.parameter_values, name)->value;
+    }
+    out += (out.empty() ? "" : ",") + item;
+    if (comma == std::string::npos) return out;
+    pos = comma + 1;
+  }
+}
+
 Status ReadServices(XmlInput& xml, XMLElement* root, const ProtectedServices& protected_services,
                     Profile* profile) {
   XMLElement* services = root->FirstChildElement("services");
@@ -55,6 +147,9 @@ Status ReadServices(XmlInput& xml, XMLElement* root, const ProtectedServices& pr
   }
   Status s = xml.CheckShape(services, {}, {"disable", "manual", "must-run"});
   if (!s.ok()) return s;
+  // Every entry read, included or not, with its condition: two entries for one
+  // service conflict unless one is if="X" and the other unless="X".
+  std::vector<std::pair<ServiceEntry, Condition>> seen;
   for (XMLElement* el = services->FirstChildElement(); el; el = el->NextSiblingElement()) {
     ServiceEntry entry;
     const std::string kind = el->Name();
@@ -62,7 +157,11 @@ Status ReadServices(XmlInput& xml, XMLElement* root, const ProtectedServices& pr
                       : kind == "manual" ? ServiceDirective::kManual
                                          : ServiceDirective::kMustRun;
     entry.line = el->GetLineNum();
-    if (!(s = xml.CheckShape(el, {"service", "reason", "source"}, {})).ok()) return s;
+    if (!(s = xml.CheckShape(el, {"service", "reason", "source", "if", "unless"}, {})).ok()) return s;
+    if (!(s = RefuseBracesExcept(xml, el, {})).ok()) return s;
+    Condition condition;
+    bool included = true;
+    if (!(s = ReadCondition(xml, el, *profile, &condition, &included)).ok()) return s;
     Result<std::string> name = xml.RequiredAttribute(el, "service");
     if (!name.ok()) return name.status();
     if (!IsServiceName(*name)) {
@@ -75,8 +174,8 @@ Status ReadServices(XmlInput& xml, XMLElement* root, const ProtectedServices& pr
     entry.reason = *reason;
     entry.source = xml.Attribute(el, "source").value_or("");
 
-    for (const ServiceEntry& earlier : profile->services) {
-      if (!SameServiceName(earlier.name, entry.name)) continue;
+    for (const auto& [earlier, earlier_condition] : seen) {
+      if (!SameServiceName(earlier.name, entry.name) || condition.Complements(earlier_condition)) continue;
       if (earlier.directive == entry.directive) {
         return xml.ErrorAt(el, "service '" + entry.name + "' is listed twice in <" + kind + "> (first on line " +
                                    std::to_string(earlier.line) + ")");
@@ -91,6 +190,11 @@ Status ReadServices(XmlInput& xml, XMLElement* root, const ProtectedServices& pr
                                    (entry.directive == ServiceDirective::kDisable ? "disable it" : "set it to manual") +
                                    ": " + p->reason);
       }
+    }
+    seen.emplace_back(entry, condition);
+    if (!included) {
+      profile->excluded.push_back(kind + " " + entry.name + " (" + condition.Describe() + ")");
+      continue;
     }
     profile->services.push_back(std::move(entry));
   }
@@ -138,11 +242,18 @@ Status ReadFirewallProfile(XmlInput& xml, XMLElement* el, FirewallSection* secti
   return Status::Ok();
 }
 
-Status ReadAllowRule(XmlInput& xml, XMLElement* el, const std::string& profile_name, FirewallSection* section) {
+Status ReadAllowRule(XmlInput& xml, XMLElement* el, Profile* profile,
+                     std::vector<std::tuple<std::string, Condition, int>>* seen_names) {
+  FirewallSection* section = &profile->firewall;
+  const std::string& profile_name = profile->name;
   Status s = xml.CheckShape(el, {"name", "direction", "protocol", "local-ports", "remote-ports", "remote-addresses",
-                                 "program", "service", "profiles", "management", "reason", "source"},
+                                 "program", "service", "profiles", "management", "reason", "source", "if", "unless"},
                             {});
   if (!s.ok()) return s;
+  if (!(s = RefuseBracesExcept(xml, el, {"local-ports", "remote-ports", "remote-addresses"})).ok()) return s;
+  Condition condition;
+  bool included = true;
+  if (!(s = ReadCondition(xml, el, *profile, &condition, &included)).ok()) return s;
   FirewallAllowEntry entry;
   entry.line = el->GetLineNum();
   FirewallRule& rule = entry.rule;
@@ -150,11 +261,12 @@ Status ReadAllowRule(XmlInput& xml, XMLElement* el, const std::string& profile_n
   rule.active = true;
   Result<std::string> name = xml.RequiredAttribute(el, "name");
   if (!name.ok()) return name.status();
-  for (const FirewallAllowEntry& e : section->rules) {
-    if (e.rule.name == *name) {
-      return xml.ErrorAt(el, "rule name '" + *name + "' is used twice (first on line " + std::to_string(e.line) + ")");
+  for (const auto& [earlier, earlier_condition, earlier_line] : *seen_names) {
+    if (earlier == *name && !condition.Complements(earlier_condition)) {
+      return xml.ErrorAt(el, "rule name '" + *name + "' is used twice (first on line " + std::to_string(earlier_line) + ")");
     }
   }
+  seen_names->emplace_back(*name, condition, entry.line);
   rule.name = *name;
   Result<std::string> reason = xml.RequiredAttribute(el, "reason");
   if (!reason.ok()) return reason.status();
@@ -181,13 +293,18 @@ Status ReadAllowRule(XmlInput& xml, XMLElement* el, const std::string& profile_n
 
   for (const auto& [attr, target] : {std::pair<const char*, std::vector<FirewallPort>*>{"local-ports", &rule.local_ports},
                                      {"remote-ports", &rule.remote_ports}}) {
-    std::optional<std::string> text = xml.Attribute(el, attr);
-    if (!text) continue;
+    std::optional<std::string> raw = xml.Attribute(el, attr);
+    if (!raw) continue;
+    Result<std::string> text = ExpandList(xml, el, attr, *raw, ProfileParameter::Type::kPort, *profile);
+    if (!text.ok()) return text.status();
     Result<std::vector<FirewallPort>> ports = ParsePortList(*text);
     if (!ports.ok()) return xml.ErrorAt(el, std::string(attr) + ": " + ports.status().message());
     *target = *ports;
   }
-  if (std::optional<std::string> text = xml.Attribute(el, "remote-addresses")) {
+  if (std::optional<std::string> raw = xml.Attribute(el, "remote-addresses")) {
+    Result<std::string> text =
+        ExpandList(xml, el, "remote-addresses", *raw, ProfileParameter::Type::kAddressList, *profile);
+    if (!text.ok()) return text.status();
     Result<std::vector<FirewallAddress>> addresses = ParseAddressList(*text);
     if (!addresses.ok()) return xml.ErrorAt(el, "remote-addresses: " + addresses.status().message());
     for (const FirewallAddress& a : *addresses) (a.ipv6 ? rule.remote_v6 : rule.remote_v4).push_back(a);
@@ -218,11 +335,16 @@ Status ReadAllowRule(XmlInput& xml, XMLElement* el, const std::string& profile_n
   if (!v20.ok()) {
     return xml.ErrorAt(el, "rule '" + rule.name + "' cannot be stored by Windows Server 2008: " + v20.message());
   }
+  if (!included) {
+    profile->excluded.push_back("firewall rule '" + rule.name + "' (" + condition.Describe() + ")");
+    return Status::Ok();
+  }
   section->rules.push_back(std::move(entry));
   return Status::Ok();
 }
 
-Status ReadFirewall(XmlInput& xml, XMLElement* root, const std::string& profile_name, FirewallSection* section) {
+Status ReadFirewall(XmlInput& xml, XMLElement* root, Profile* profile) {
+  FirewallSection* section = &profile->firewall;
   XMLElement* firewall = root->FirstChildElement("firewall");
   if (!firewall) return Status::Ok();
   if (firewall->NextSiblingElement("firewall")) {
@@ -236,9 +358,10 @@ Status ReadFirewall(XmlInput& xml, XMLElement* root, const std::string& profile_
     return xml.ErrorAt(firewall, "other-inbound-rules '" + other + "' must be keep or disable (rules are never deleted)");
   }
   section->other_inbound = other == "keep" ? OtherInboundRules::kKeep : OtherInboundRules::kDisable;
+  std::vector<std::tuple<std::string, Condition, int>> seen_names;
   for (XMLElement* el = firewall->FirstChildElement(); el; el = el->NextSiblingElement()) {
     s = std::string(el->Name()) == "profile" ? ReadFirewallProfile(xml, el, section)
-                                             : ReadAllowRule(xml, el, profile_name, section);
+                                             : ReadAllowRule(xml, el, profile, &seen_names);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -280,7 +403,8 @@ Result<ProtectedServices> LoadProtectedServicesFile(const std::string& path) {
 }
 
 Result<Profile> ParseProfile(const std::string& path, const std::string& text,
-                             const ProtectedServices& protected_services) {
+                             const ProtectedServices& protected_services,
+                             const std::vector<ParameterArgument>& given) {
   XmlInput xml;
   Status s = xml.Parse(path, text);
   if (!s.ok()) return s;
@@ -289,7 +413,7 @@ Result<Profile> ParseProfile(const std::string& path, const std::string& text,
     return xml.ErrorAt(root, "root element is <" + std::string(root->Name()) +
                                  ">, expected <profile>: is this a profile file?");
   }
-  if (!(s = xml.CheckShape(root, {"format", "name", "policy"}, {"title", "description", "services", "firewall"}))
+  if (!(s = xml.CheckShape(root, {"format", "name", "policy"}, {"title", "description", "parameters", "services", "firewall"}))
            .ok()) {
     return s;
   }
@@ -314,18 +438,39 @@ Result<Profile> ParseProfile(const std::string& path, const std::string& text,
   profile.policy = *policy;
   if (!(s = xml.ChildText(root, "title", &profile.title, true)).ok()) return s;
   if (!(s = xml.ChildText(root, "description", &profile.description, false)).ok()) return s;
+  // Parameters first: every entry below may use them.
+  const std::vector<ProfileParameter::Type> kProfileTypes = {
+      ProfileParameter::Type::kAddressList, ProfileParameter::Type::kPort, ProfileParameter::Type::kBoolean,
+      ProfileParameter::Type::kMonth};
+  if (!(s = ReadParameterDeclarations(xml, root, kProfileTypes, &profile.parameters)).ok()) return s;
+  Result<std::vector<ParameterValue>> values = ResolveParameters(
+      path, "profile " + profile.name + " (" + path + ")", profile.parameters, given, true);
+  if (!values.ok()) return values.status();
+  profile.parameter_values = *values;
   if (!(s = ReadServices(xml, root, protected_services, &profile)).ok()) return s;
-  if (!(s = ReadFirewall(xml, root, profile.name, &profile.firewall)).ok()) return s;
+  if (!(s = ReadFirewall(xml, root, &profile)).ok()) return s;
   if (profile.services.empty() && !profile.firewall.present) {
     return xml.ErrorAt(root, "the profile changes nothing: no <services> or <firewall> entries");
   }
   return profile;
 }
 
-Result<Profile> LoadProfileFile(const std::string& path, const ProtectedServices& protected_services) {
+Result<std::string> ProfileNameOf(const std::string& path, const std::string& text) {
+  XmlInput xml;
+  Status s = xml.Parse(path, text);
+  if (!s.ok()) return s;
+  if (std::string(xml.root()->Name()) != "profile") {
+    return xml.ErrorAt(xml.root(), "root element is <" + std::string(xml.root()->Name()) +
+                                       ">, expected <profile>: is this a profile file?");
+  }
+  return xml.RequiredAttribute(xml.root(), "name");
+}
+
+Result<Profile> LoadProfileFile(const std::string& path, const ProtectedServices& protected_services,
+                                const std::vector<ParameterArgument>& given) {
   Result<std::string> text = ReadInputFile(path);
   if (!text.ok()) return text.status();
-  return ParseProfile(path, *text, protected_services);
+  return ParseProfile(path, *text, protected_services, given);
 }
 
 }  // namespace otharden

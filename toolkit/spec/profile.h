@@ -9,6 +9,7 @@
 #include "toolkit/model/firewall.h"
 #include "toolkit/model/service.h"
 #include "toolkit/model/status.h"
+#include "toolkit/spec/parameters.h"
 
 namespace otharden {
 
@@ -62,25 +63,6 @@ struct ProtectedServices {
   const Entry* Find(const std::string& name) const;
 };
 
-// A value the site supplies (issue 8): declared by the profile, given by
-// --param NAME=VALUE or a site file (--site FILE), or its default.
-struct ProfileParameter {
-  enum class Type { kAddressList, kPort, kBoolean };
-  std::string name;
-  Type type = Type::kAddressList;
-  bool required = true;
-  std::optional<std::string> default_value;
-  std::string description;
-  int line = 0;
-};
-
-// A parameter's value as used, for the plan and the report.
-struct ParameterValue {
-  std::string name;
-  std::string value;
-  std::string source;  // "--param", the site file's path, or "default"
-};
-
 struct Profile {
   std::string path;
   std::string name;     // "baseline-2008"
@@ -89,8 +71,11 @@ struct Profile {
   std::string description;
   std::vector<ServiceEntry> services;
   FirewallSection firewall;
-  std::vector<ProfileParameter> parameters;      // as declared
-  std::vector<ParameterValue> parameter_values;  // as resolved for this run
+  std::vector<ProfileParameter> parameters;      // as declared (<parameters>)
+  std::vector<ParameterValue> parameter_values;  // as resolved for this run, in declaration order
+  // Entries left out because their if="..."/unless="..." condition is false
+  // this run: "disable Spooler (unless film-printer)", for the plan.
+  std::vector<std::string> excluded;
 };
 
 Result<ProtectedServices> LoadProtectedServicesFile(const std::string& path);
@@ -99,8 +84,24 @@ Result<ProtectedServices> ParseProtectedServices(const std::string& path, const 
 // Reads and validates a profile: unknown elements and attributes, duplicate or
 // contradictory entries, malformed service names, missing reasons, and any
 // protected service in <disable> or <manual> are errors "FILE:LINE: problem".
+//
+// Parameters (parameters.h) are resolved from `given` (--param and site file
+// values, already merged) while reading: a required parameter without a value,
+// a malformed value, or a given name the profile does not declare is an error
+// naming it. Where a profile uses them:
+//   remote-addresses="{pacs-addresses},10.1.1.5"   an address-list parameter as a list item
+//   local-ports="{dicom-port},11112"              a port parameter as a list item
+//   if="film-printer" / unless="film-printer"     on <allow> and service entries: a
+//                                                  boolean parameter includes or drops the entry
+// Nothing else is substituted, and "{" anywhere else in an entry is an error.
 Result<Profile> ParseProfile(const std::string& path, const std::string& text,
-                             const ProtectedServices& protected_services);
-Result<Profile> LoadProfileFile(const std::string& path, const ProtectedServices& protected_services);
+                             const ProtectedServices& protected_services,
+                             const std::vector<ParameterArgument>& given = {});
+// The name="..." of a profile's root element, without validating the rest
+// (to match a site file to its profile before the values are resolved).
+Result<std::string> ProfileNameOf(const std::string& path, const std::string& text);
+
+Result<Profile> LoadProfileFile(const std::string& path, const ProtectedServices& protected_services,
+                                const std::vector<ParameterArgument>& given = {});
 
 }  // namespace otharden
