@@ -20,6 +20,8 @@
 #include "toolkit/platform/event_log.h"
 #include "toolkit/platform/host.h"
 #include "toolkit/report/apply_report.h"
+#include "toolkit/report/snapshot_xml.h"
+#include "toolkit/platform/file_io.h"
 #include "toolkit/sign/digest.h"
 
 namespace otharden {
@@ -205,6 +207,14 @@ int RunApplyCommand(const std::vector<std::string>& args) {
       Result<std::string> path = NewJournalPath(os->host_name, report.context.time, "apply");
       if (!path.ok()) return ReportError(path.status());
       a.journal_path = *path;
+    }
+    // The before snapshot beside the journal, before the first record: if the
+    // apply is interrupted there is no report yet, and recover compares the
+    // host with this to say exactly what, if anything, it could not undo.
+    if (Status s = WriteFileAtomically(a.journal_path + kBeforeSnapshotSuffix,
+                                       SnapshotReportXml(*before, CurrentReportContext("apply", a.operator_name)));
+        !s.ok()) {
+      return ReportError(s);
     }
     Result<OpenedJournal> journal =
         OpenJournal(a.journal_path, {profile.name, os->host_name, report.context.time.Iso8601()});

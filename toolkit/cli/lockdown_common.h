@@ -56,6 +56,9 @@ std::vector<UnfinishedJournal> FindUnfinishedJournals(const std::string& host_na
                                                       std::vector<std::string>* other_hosts,
                                                       std::vector<std::string>* unreadable);
 
+// apply writes the host's snapshot to JOURNAL + this before its first record.
+constexpr const char kBeforeSnapshotSuffix[] = ".before.xml";
+
 // "<host>-<UTC>-<what>.journal" in the host's journal folder (created).
 Result<std::string> NewJournalPath(const std::string& host_name, const UtcTime& time, const std::string& what);
 

@@ -12,6 +12,9 @@
 #include "toolkit/cli/options.h"
 #include "toolkit/platform/event_log.h"
 #include "toolkit/platform/host.h"
+#include "toolkit/engine/snapshot.h"
+#include "toolkit/report/snapshot_xml.h"
+#include "toolkit/spec/xml_input.h"
 
 namespace otharden {
 namespace {
@@ -22,12 +25,48 @@ namespace po = boost::program_options;
 size_t RecordCount(const Journal& j) { return j.services.size() + j.completed.size() + j.firewall.size(); }
 
 // The journal is finished by renaming it: appending an end record after a
-// torn last line would leave that record unreadable.
+// torn last line would leave that record unreadable. Its before snapshot goes
+// with it.
 Status MarkRecovered(const std::string& path) {
   std::error_code ec;
   fs::rename(fs::u8path(path), fs::u8path(path + ".recovered"), ec);
   if (ec) return Status::IoError(path + ": cannot rename to .recovered: " + ec.message());
+  const fs::path before = fs::u8path(path + kBeforeSnapshotSuffix);
+  if (fs::exists(before, ec)) fs::rename(before, fs::u8path(path + ".recovered" + kBeforeSnapshotSuffix), ec);
   return Status::Ok();
+}
+
+// What still differs from the snapshot apply took before its first change
+// (services and firewall: what apply changes). nullopt when there is no
+// readable before snapshot beside any copy of the journal.
+std::optional<std::vector<SnapshotDifference>> StillDifferent(Host& host,
+                                                              const std::vector<const UnfinishedJournal*>& copies,
+                                                              std::string* note) {
+  for (const UnfinishedJournal* c : copies) {
+    const std::string path = c->path + kBeforeSnapshotSuffix;
+    Result<std::string> text = ReadInputFile(path, kMaxSnapshotFileBytes);
+    if (!text.ok()) continue;
+    Result<SnapshotFile> file = ParseSnapshotFile(path, *text);
+    if (!file.ok() || file->snapshots.empty()) {
+      *note = path + " cannot be read: " + (file.ok() ? "no snapshot" : file.status().message());
+      continue;
+    }
+    Result<HostSnapshot> now = TakeSnapshot(host);
+    if (!now.ok()) {
+      *note = "the host could not be read to compare it with " + path + ": " + now.status().message();
+      return std::nullopt;
+    }
+    std::vector<SnapshotDifference> differences;
+    for (const SnapshotDifference& d : DiffSnapshots(file->snapshots.front().second, *now)) {
+      if (d.area == "service" || d.area == "firewall" || d.area == "firewall-profile" || d.area == "firewall-rule") {
+        differences.push_back(d);
+      }
+    }
+    *note = path;
+    return differences;
+  }
+  if (note->empty()) *note = "no before snapshot was found beside the journal";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -78,17 +117,30 @@ int RunRecoverCommand(const std::vector<std::string>& args) {
               << ".\n";
     bool complete = result.failures.empty();
     for (const std::string& f : result.failures) std::cout << "  NOT restored: " << f << "\n";
-    if (j.damaged) {
+    // The journal says what it could; the before snapshot says what is left.
+    std::string note;
+    std::optional<std::vector<SnapshotDifference>> left = StillDifferent(*host, copies, &note);
+    if (j.damaged || j.unreadable_bytes > 0) {
+      std::cout << (j.damaged ? "The journal is DAMAGED" : "The journal ends in unreadable bytes") << " ("
+                << j.unreadable_reason << ", " << j.unreadable_bytes << " bytes): changes recorded there could not "
+                << "be undone from it.\n";
+    }
+    if (left) {
+      if (left->empty()) {
+        std::cout << "Compared with the snapshot taken before the apply (" << note << "): no difference.\n";
+      } else {
+        complete = false;
+        std::cout << "STILL DIFFERENT from the snapshot taken before the apply (" << note << "), NOT undone ("
+                  << left->size() << "):\n";
+        for (const SnapshotDifference& d : *left) {
+          std::cout << "  " << d.area << " " << d.item << ": was " << d.before << ", is " << d.after << "\n";
+        }
+        std::cout << "Restore these by hand, or from the last signed report: otharden rollback --report R.xml\n";
+      }
+    } else if (j.damaged || j.unreadable_bytes > 0) {
       complete = false;
-      std::cout << "The journal is DAMAGED after the records above (" << j.unreadable_reason << ", "
-                << j.unreadable_bytes << " bytes): changes recorded after that point could NOT be undone from it.\n"
-                   "Compare the host with the apply's before snapshot ('otharden diff' on the apply report) or "
-                   "restore from the signed report: otharden rollback --report R.xml\n";
-    } else if (j.unreadable_bytes > 0) {
-      std::cout << "The journal ends in " << j.unreadable_bytes << " unreadable bytes (" << j.unreadable_reason
-                << "). otharden writes each record before its change, so after an interruption that change was "
-                   "never made. If the file was damaged instead, changes recorded there could not be undone: "
-                   "compare with the apply's before snapshot.\n";
+      std::cout << "Cannot tell what is left: " << note << ". Compare the host with the last signed report "
+                                                           "('otharden diff').\n";
     }
     if (!complete) all_restored = false;
     for (const UnfinishedJournal* c : copies) {
