@@ -22,5 +22,6 @@ int RunVerifyCommand(const std::vector<std::string>& args);
 int RunPlanCommand(const std::vector<std::string>& args);
 int RunApplyCommand(const std::vector<std::string>& args);
 int RunRollbackCommand(const std::vector<std::string>& args);
+int RunMediaCommand(const std::vector<std::string>& args);
 
 }  // namespace otharden
