@@ -23,8 +23,7 @@ std::string Join(const std::vector<std::string>& lines, const std::string& separ
 
 // Verifies the stick otharden runs from; fills the media_* fields and the keys
 // the profile is checked against.
-void CheckMedia(MediaTrust* trust, std::vector<PublicKey>* keys) {
-  std::optional<std::string> root = FindMediaRoot();
+void CheckMedia(const std::optional<std::string>& root, MediaTrust* trust, std::vector<PublicKey>* keys) {
   if (!root) {
     Result<std::string> exe = ExecutablePath();
     trust->media_detail = "otharden does not run from a stick (" + (exe.ok() ? *exe : std::string("this executable")) +
@@ -109,9 +108,15 @@ std::optional<std::string> FindMediaRoot() {
 
 Result<MediaTrust> CheckMediaAndProfile(const std::string& profile_path, bool allow_unverified_media,
                                         bool allow_unsigned_profile) {
+  return CheckMediaAndProfileAt(FindMediaRoot(), profile_path, allow_unverified_media, allow_unsigned_profile);
+}
+
+Result<MediaTrust> CheckMediaAndProfileAt(const std::optional<std::string>& media_root,
+                                          const std::string& profile_path, bool allow_unverified_media,
+                                          bool allow_unsigned_profile) {
   MediaTrust trust;
   std::vector<PublicKey> keys;
-  CheckMedia(&trust, &keys);
+  CheckMedia(media_root, &trust, &keys);
   if (!trust.media_verified) {
     if (!allow_unverified_media) {
       return Status::InvalidInput(

@@ -39,4 +39,10 @@ struct MediaTrust {
 Result<MediaTrust> CheckMediaAndProfile(const std::string& profile_path, bool allow_unverified_media,
                                         bool allow_unsigned_profile);
 
+// The same for the stick at `media_root` (nullopt: not run from a stick).
+// CheckMediaAndProfile is this with FindMediaRoot(); tests call it directly.
+Result<MediaTrust> CheckMediaAndProfileAt(const std::optional<std::string>& media_root,
+                                          const std::string& profile_path, bool allow_unverified_media,
+                                          bool allow_unsigned_profile);
+
 }  // namespace otharden
