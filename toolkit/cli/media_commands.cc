@@ -284,7 +284,10 @@ int RunMediaBuild(const std::vector<std::string>& args) {
     if (!key.ok()) return ReportError(key.status());
     extra_keys.push_back(std::move(*key));
   }
-  const fs::path out = fs::u8path(o.out);
+  // "DIR/" would otherwise stage into DIR/.partial.
+  fs::path out = fs::u8path(o.out).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();
+  o.out = out.u8string();
   if (fs::exists(out, ec) && !(fs::is_directory(out, ec) && fs::is_empty(out, ec))) {
     return ReportError(Status::InvalidInput(o.out + " already exists and is not empty; give a new folder "
                                             "(media build never overwrites a stick)"));
