@@ -17,6 +17,7 @@ packages=(
   dpkg-dev xz-utils bzip2
   wine wine64
   minisign libxml2-utils
+  dosfstools mtools
 )
 
 as_root() {

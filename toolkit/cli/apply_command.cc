@@ -156,6 +156,11 @@ int RunApplyCommand(const std::vector<std::string>& args) {
   Result<std::string> profile_sha = Sha256HexOfFile(profile.path);
   if (!profile_sha.ok()) return ReportError(profile_sha.status());
   report.profile_file = {profile.path, *profile_sha};
+  // The profile whose signature was checked must be the one applied.
+  if (!trust->profile_sha256.empty() && trust->profile_sha256 != *profile_sha) {
+    return ReportError(Status::InvalidInput(profile.path + " changed between its signature check and its use. "
+                                            "Nothing was changed; run apply again"));
+  }
   report.policy_name = gate.name;
   report.policy_title = gate.title;
   report.policy_file = gate.file;

@@ -25,5 +25,6 @@ int RunRollbackCommand(const std::vector<std::string>& args);
 int RunRecoverCommand(const std::vector<std::string>& args);
 int RunSnapshotCommand(const std::vector<std::string>& args);
 int RunDiffCommand(const std::vector<std::string>& args);
+int RunMediaCommand(const std::vector<std::string>& args);
 
 }  // namespace otharden

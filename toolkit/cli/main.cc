@@ -32,6 +32,8 @@ const Command kCommands[] = {
      RunSignCommand},
     {"verify", "verify a signature: verify FILE --pub NAME.pub | --trusted DIR (exit 0 valid, 1 not)",
      RunVerifyCommand},
+    {"media", "build or check a USB stick: media build --vendor-key K --out DIR | media verify [DIR]",
+     RunMediaCommand},
     {"version", "print version, target and build configuration", RunVersionCommand},
 };
 
