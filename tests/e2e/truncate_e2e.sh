@@ -19,15 +19,16 @@ services=(RemoteRegistry LanmanWorkstation Browser SSDPSRV upnphost WebClient SN
           MSFTPSVC simptcp fax p2pimsvc PacsStore PacsBackup PacsUpdater StubbornSvc PacsReporter)
 # One line per item; the rule count line is left out (it moves with every rule).
 state() { "$sim/service-state.sh" "$prefix" "${services[@]}"; "$sim/firewall/fw-state.sh" "$prefix" | grep -v '^rules=' | sed 's/^rule=[^\t]*\t/rule=/'; }
+sorted_state() { state | sort; }
 w() { winepath_of "$1"; }
 profile=$(w "$here/profiles/appliance-lockdown.xml")
 jdir=$prefix/drive_c/ProgramData/otharden/journals
 apply() { run apply --profile "$profile" --no-report --yes --allow-unverified-media --allow-unsigned-profile "$@"; }
 
 run plan --profile "$profile" >"$work/plan.log" 2>&1  # Wine's RpcSs up (see apply_e2e.sh)
-before=$(state)
+before=$(sorted_state)
 apply >"$work/apply.log" 2>&1 || { bad "apply failed"; cat "$work/apply.log"; finish truncate-e2e; exit 1; }
-after=$(state)
+after=$(sorted_state)
 full=$(ls -t "$jdir"/*-apply.journal | head -1)
 grep -v '^end ' "$full" >"$work/journal.noend"
 size=$(stat -c %s "$work/journal.noend")
@@ -40,7 +41,7 @@ for ((i = 0; i < offsets; i++)); do
   head -c "$offset" "$work/journal.noend" >"$jdir/cut-$i.journal"
   out=$(run recover 2>&1); code=$?
   out=${out//$'\r'/}
-  now=$(state)
+  now=$(sorted_state)
   third=$(grep -vxF -f <(printf '%s\n' "$before" "$after") <<<"$now")
   lost=$(( $(grep -c '' <<<"$(diff <(echo "$before") <(echo "$now") | grep '^>')") ))
   if [[ -n $third ]]; then
@@ -58,7 +59,12 @@ for ((i = 0; i < offsets; i++)); do
   # the same profile (journalled and finished) changes only what recover undid.
   rm -f "$jdir"/cut-$i.journal
   apply >"$work/reapply-$i.log" 2>&1 || { bad "re-apply after offset $offset failed"; cat "$work/reapply-$i.log"; break; }
-  [[ $(state) == "$after" ]] || { bad "re-apply after offset $offset did not reach the applied state"; break; }
+  for _ in 1 2 3 4 5; do [[ $(sorted_state) == "$after" ]] && break; sleep 1; done
+  if [[ $(sorted_state) != "$after" ]]; then
+    bad "re-apply after offset $offset did not reach the applied state:"
+    diff <(echo "$after") <(sorted_state) | sed 's/^/    /'
+    break
+  fi
 done
 if [[ $worse -eq 0 && $silent -eq 0 ]]; then
   ok "$offsets truncated journals: recover never made things worse and always said what it could not undo"
