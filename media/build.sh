@@ -15,7 +15,10 @@
 #    prefixes made by tests/sim, a simulator standing in for real hosts):
 #    a vanilla 6.0.6002 host and a 6.0.6003 host with the May 2022 rollup;
 # 5. runs `media verify` with the stick's own x64 exe under Wine (the production code
-#    path) and prints the stick's size, file count and the time verification takes.
+#    path) and prints the stick's size, file count and the time verification takes;
+# 6. applies the stick's signed baseline profile on a SIMULATED appliance host, shows
+#    the signed before/after report verified by Debian's minisign, and rolls it back
+#    from that report.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -90,6 +93,38 @@ echo "=== otharden media verify under Wine, by the stick's own x64 exe (SIMULATE
 start=$(date +%s%N)
 tests/sim/run-in-host.sh build/sim/demo/6003-2022-05-full "$media/bin/x64/otharden.exe" media verify
 verify_wine_ms=$(ms_since "$start")
+
+# The whole transaction from the stick, on a SIMULATED appliance: apply the
+# signed baseline profile with its example site file (the stick's MANIFEST and
+# the profile's signature are checked by the gate for real), a signed report
+# verified by Debian's minisign, then rollback from that report.
+echo
+echo "=== otharden apply from the stick on the SIMULATED appliance host 6003-2022-05-appliance"
+app=build/sim/demo/6003-2022-05-appliance
+tests/sim/make-host.sh tests/sim/hosts/6003-2022-05-appliance.host "$app" >/dev/null
+kit=$keys/otharden-DEMO-kit
+[ -f "$kit.key" ] || "$oth" keygen --out "$kit" --unencrypted >/dev/null
+rm -rf "$media/reports" && mkdir -p "$media/reports"
+z() { printf 'Z:%s' "$(readlink -f "$1" | sed 's|/|\\|g')"; }
+site=profiles/sites/example-baseline-2008.xml
+[ -f "$media/$site" ] && site=$media/$site
+tests/sim/session.sh begin "$app" >/dev/null
+code=0
+tests/sim/run-in-host.sh "$app" "$media/bin/x64/otharden.exe" apply --profile "$(z "$media/profiles/baseline-2008.xml")" \
+  --site "$(z "$site")" --key "$(z "$kit.key")" --operator "Demo Technician" --yes || code=$?
+echo "=== exit code $code"
+report=$(ls -t "$media"/reports/*-apply.xml | head -1)
+echo
+echo "=== the signed report, checked with Debian's minisign (the officer's view)"
+minisign -Vm "$report" -p "$kit.pub"
+echo
+echo "=== otharden rollback --report (signature verified against the DEMO kit key)"
+code=0
+tests/sim/run-in-host.sh "$app" "$media/bin/x64/otharden.exe" rollback --report "$(z "$report")" \
+  --pub "$(z "$kit.pub")" || code=$?
+echo "=== exit code $code"
+tests/sim/session.sh end "$app" >/dev/null
+rm -rf "$media/reports" && mkdir -p "$media/reports"  # the stick ships with an empty reports folder
 
 echo
 echo "=== the stick"

@@ -78,6 +78,7 @@ bin/x64/otharden.exe
 bin/x86/otharden.exe
 keys/trusted/other.pub
 keys/trusted/vendor-ID.pub
+policies/esu-6003-strict.xml
 policies/esu-6003.xml
 policies/protected-services.xml
 profiles/firewall-lockdown.xml
@@ -97,8 +98,8 @@ if grep -rqF "$(sed -n 2p "$work/test-vendor.key")" "$stick" || find "$stick" -i
 else ok "no secret key on the stick; keys/trusted/ holds public keys only"; fi
 cmp -s "$stick/run.cmd" "$repo/media/run.cmd" && cmp -s "$stick/README.txt" "$repo/media/README.txt" &&
     ok "run.cmd and README.txt are the template's, byte for byte" || bad "run.cmd and README.txt are the template's"
-[ "$(head -1 "$stick/MANIFEST")" = "otharden-manifest 1" ] && [ "$(grep -c . "$stick/MANIFEST")" = 13 ] &&
-    ok "MANIFEST: format line and 12 files (all but MANIFEST and its signature)" || bad "MANIFEST format/count"
+[ "$(head -1 "$stick/MANIFEST")" = "otharden-manifest 1" ] && [ "$(grep -c . "$stick/MANIFEST")" = 14 ] &&
+    ok "MANIFEST: format line and 13 files (all but MANIFEST and its signature)" || bad "MANIFEST format/count"
 [ ! -e "$stick.partial" ] && ok "no .partial folder left behind" || bad "no .partial folder left behind"
 
 # --- Debian's minisign as the judge --------------------------------------------------------

@@ -4,6 +4,7 @@
 // guard, confirmation); then before snapshot, journal-first changes with
 // read-back, after snapshot, signed report, event log entry.
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -115,7 +116,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
     if (!stick) {
       return ReportError(Status::InvalidInput("give the folder for the signed report: --report DIR"));
     }
-    a.report_dir = *stick + "/reports";
+    a.report_dir = (std::filesystem::u8path(*stick) / "reports").u8string();
   }
 
   std::unique_ptr<Host> host = OpenLocalHost();

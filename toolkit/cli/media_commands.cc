@@ -18,6 +18,7 @@
 #include "toolkit/platform/process.h"
 #include "toolkit/sign/minisign.h"
 #include "toolkit/spec/profile.h"
+#include "toolkit/spec/site.h"
 #include "toolkit/spec/xml_input.h"
 
 namespace otharden {
@@ -179,8 +180,30 @@ Status StageMedia(const BuildOptions& o, const SecretKey& vendor, const std::vec
         LoadProtectedServicesFile((stage / "policies" / "protected-services.xml").u8string());
     if (!profiles->empty() && !protected_services.ok()) return protected_services.status();
     for (const fs::path& p : *profiles) {
-      Result<Profile> profile = LoadProfileFile(p.u8string(), *protected_services);
-      if (!profile.ok()) return profile.status();
+      // A profile with required site parameters is validated with its example
+      // site file (profiles/sites/example-<name>.xml), which goes on the stick
+      // too; without one it cannot be validated and is refused.
+      const fs::path example = fs::u8path(o.profiles) / "sites" / ("example-" + p.stem().u8string() + ".xml");
+      std::vector<ParameterArgument> given;
+      std::error_code ec;
+      const bool has_example = fs::is_regular_file(example, ec);
+      if (has_example) {
+        Result<SiteFile> site = LoadSiteFile(example.u8string());
+        if (!site.ok()) return site.status();
+        given = site->values;
+      }
+      Result<std::string> text = ReadInputFile(p.u8string());
+      if (!text.ok()) return text.status();
+      Result<Profile> profile = ParseProfile(p.u8string(), *text, *protected_services, given);
+      if (!profile.ok()) {
+        if (has_example) return profile.status();
+        return Status::InvalidInput(profile.status().message() + " (media build validates a profile with its example "
+                                    "site file " + example.u8string() + ", which is missing)");
+      }
+      if (has_example) {
+        fs::create_directories(stage / "profiles" / "sites", ec);
+        if (Status s = CopyInto(example, stage / "profiles" / "sites" / example.filename()); !s.ok()) return s;
+      }
       if (policy_names.count(profile->policy) == 0) {
         return Status::InvalidInput(p.u8string() + ": requires policy '" + profile->policy + "', which is not in " +
                                     o.policies + " (the stick would not be able to check it)");

@@ -101,9 +101,14 @@ Result<ItemToRestore> Judge(const PlannedAction& action, const ApplyReportData& 
     const FirewallProfileState* a = FindProfile(after.firewall, action.item);
     const FirewallProfileState* n = FindProfile(now.firewall, action.item);
     if (!b || !n) return Status::InvalidInput("firewall profile " + action.item + " is missing from a snapshot");
-    item.now = n->Describe();
-    item.then_after = a ? a->Describe() : "absent";
-    item.target = b->Describe();
+    // Describe() starts with the profile's name, which item.what already says.
+    auto state = [](const FirewallProfileState& p) {
+      const std::string text = p.Describe();
+      return text.substr(text.find(": ") == std::string::npos ? 0 : text.find(": ") + 2);
+    };
+    item.now = state(*n);
+    item.then_after = a ? state(*a) : "absent";
+    item.target = state(*b);
     JournalFirewallEntry restore, safety;
     restore.kind = safety.kind = JournalFirewallEntry::Kind::kProfile;
     restore.profile_before = *b;
