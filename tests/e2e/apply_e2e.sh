@@ -57,6 +57,13 @@ if [[ -n $report ]]; then
   else
     bad "report content"; grep -o '<outcome[^>]*>\|<override[^>]*>' "$report" | sed 's/^/    | /'
   fi
+  out=$(run report render "$(w "$report")" --html "$(w "$work/apply.html")" --pub "$(w "$keys/kit.pub")" 2>&1); code=$?
+  if [[ $code -eq 0 ]] && grep -q 'APPLIED: every change made and verified' "$work/apply.html" &&
+     grep -q 'Safety checks overridden by the technician (2)' "$work/apply.html"; then
+    ok "report render: the HTML page leads with APPLIED and lists the 2 overrides"
+  else
+    bad "report render (exit $code):"; show "$out"
+  fi
   # diff of the report: before vs after
   out=$(run diff "$(w "$report")" 2>&1); code=$?
   if [[ $code -eq 1 ]] && grep -q 'RemoteRegistry' <<<"${out//$'\r'/}"; then

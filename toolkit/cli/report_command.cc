@@ -8,6 +8,8 @@
 #include "toolkit/cli/options.h"
 #include "toolkit/platform/file_io.h"
 #include "toolkit/report/html_report.h"
+#include "toolkit/report/apply_html.h"
+#include "toolkit/report/apply_report.h"
 #include "toolkit/report/report_reader.h"
 #include "toolkit/sign/minisign.h"
 #include "toolkit/spec/xml_input.h"
@@ -46,8 +48,20 @@ int RunRender(const std::vector<std::string>& args) {
 
   Result<std::string> text = ReadInputFile(report_path, kMaxReportBytes);
   if (!text.ok()) return ReportError(text.status());
-  Result<CheckReport> report = ParseCheckReport(report_path, *text);
-  if (!report.ok()) return ReportError(report.status());
+  Result<std::string> kind = ReportKind(report_path, *text);
+  if (!kind.ok()) return ReportError(kind.status());
+  std::optional<ApplyReportData> apply;
+  std::optional<CheckReport> report;
+  if (*kind == "apply") {
+    Result<ApplyReportData> parsed = ParseApplyReport(report_path, *text);
+    if (!parsed.ok()) return ReportError(parsed.status());
+    apply = *parsed;
+  } else {
+    Result<CheckReport> parsed = ParseCheckReport(report_path, *text);
+    if (!parsed.ok()) return ReportError(parsed.status());
+    report = *parsed;
+  }
+  const std::string verdict = apply ? apply->verdict : report->verdict;
 
   SignatureStatus signature;
   if (trusted_dir.empty() && pub_path.empty()) {
@@ -78,19 +92,20 @@ int RunRender(const std::vector<std::string>& args) {
   }
 
   const std::string name = std::filesystem::u8path(report_path).filename().u8string();
-  Status s = WriteFileAtomically(html_path, RenderCheckReportHtml(*report, signature, name));
+  Status s = WriteFileAtomically(html_path, apply ? RenderApplyReportHtml(*apply, signature, name)
+                                                 : RenderCheckReportHtml(*report, signature, name));
   if (!s.ok()) return ReportError(s);
   switch (signature.state) {
     case SignatureStatus::State::kVerified:
-      std::cout << "Wrote " << html_path << ": " << report->verdict << ", signature verified (key id "
+      std::cout << "Wrote " << html_path << ": " << verdict << ", signature verified (key id "
                 << signature.key_id << ")\n";
       return kExitOk;
     case SignatureStatus::State::kNotChecked:
-      std::cout << "Wrote " << html_path << ": " << report->verdict << ", signature NOT checked ("
+      std::cout << "Wrote " << html_path << ": " << verdict << ", signature NOT checked ("
                 << signature.detail << ")\n";
       return kExitOk;
     default:
-      std::cout << "Wrote " << html_path << ": " << report->verdict << ", but the signature did NOT verify: "
+      std::cout << "Wrote " << html_path << ": " << verdict << ", but the signature did NOT verify: "
                 << signature.detail << "\n";
       return kExitNotOk;
   }

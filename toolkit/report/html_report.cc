@@ -51,20 +51,8 @@ std::string Row(const std::string& name, const std::string& value, bool mono = f
 
 }  // namespace
 
-std::string RenderCheckReportHtml(const CheckReport& r, const SignatureStatus& sig,
-                                  const std::string& report_name) {
+std::string HtmlSignatureBanner(const SignatureStatus& sig) {
   std::ostringstream html;
-  const bool compliant = r.verdict == "compliant";
-  html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-       << "<title>" << HtmlEscape(r.host_name) << ": " << (compliant ? "compliant" : "NOT compliant")
-       << " (otharden check)</title>\n<style>" << kStyle << "</style></head><body><main>\n";
-
-  html << "<div class=\"banner " << (compliant ? "ok" : "bad") << "\"><h1>"
-       << (compliant ? "COMPLIANT" : "NOT COMPLIANT") << "</h1><p>" << HtmlEscape(r.host_name) << " &middot; "
-       << "policy " << HtmlEscape(r.policy_name) << " &middot; " << r.fail << " failed, " << r.warn
-       << " warning" << (r.warn == 1 ? "" : "s") << ", " << r.pass << " passed &middot; "
-       << HtmlEscape(r.utc) << "</p></div>\n";
-
   switch (sig.state) {
     case SignatureStatus::State::kVerified:
       html << "<div class=\"sig ok\">Signature verified: signed by trusted key "
@@ -83,6 +71,27 @@ std::string RenderCheckReportHtml(const CheckReport& r, const SignatureStatus& s
       html << "<div class=\"sig grey\">Signature not checked: " << HtmlEscape(sig.detail) << ".</div>\n";
       break;
   }
+
+  return html.str();
+}
+
+const char* HtmlReportStyle() { return kStyle; }
+
+std::string RenderCheckReportHtml(const CheckReport& r, const SignatureStatus& sig,
+                                  const std::string& report_name) {
+  std::ostringstream html;
+  const bool compliant = r.verdict == "compliant";
+  html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+       << "<title>" << HtmlEscape(r.host_name) << ": " << (compliant ? "compliant" : "NOT compliant")
+       << " (otharden check)</title>\n<style>" << kStyle << "</style></head><body><main>\n";
+
+  html << "<div class=\"banner " << (compliant ? "ok" : "bad") << "\"><h1>"
+       << (compliant ? "COMPLIANT" : "NOT COMPLIANT") << "</h1><p>" << HtmlEscape(r.host_name) << " &middot; "
+       << "policy " << HtmlEscape(r.policy_name) << " &middot; " << r.fail << " failed, " << r.warn
+       << " warning" << (r.warn == 1 ? "" : "s") << ", " << r.pass << " passed &middot; "
+       << HtmlEscape(r.utc) << "</p></div>\n";
+
+  html << HtmlSignatureBanner(sig);
 
   html << "<section><h2>Requirements</h2><table>\n";
   for (const ReportFinding& f : r.findings) {

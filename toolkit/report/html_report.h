@@ -19,6 +19,11 @@ struct SignatureStatus {
   std::string detail;           // why it is invalid, missing or not checked
 };
 
+// The signature banner every page shows under its verdict.
+std::string HtmlSignatureBanner(const SignatureStatus& signature);
+// The pages' shared CSS.
+const char* HtmlReportStyle();
+
 std::string RenderCheckReportHtml(const CheckReport& report, const SignatureStatus& signature,
                                   const std::string& report_name);
 

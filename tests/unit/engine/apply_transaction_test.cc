@@ -5,6 +5,7 @@
 #include "toolkit/engine/apply_transaction.h"
 #include "toolkit/engine/snapshot.h"
 #include "toolkit/platform/memory_host.h"
+#include "toolkit/report/apply_html.h"
 #include "toolkit/report/apply_report.h"
 
 namespace otharden {
@@ -202,6 +203,11 @@ TEST_CASE("the apply report reads back as written, and is strict") {
   CHECK(DiffSnapshots(*back->after, *r.after).empty());
   CHECK(back->verdict == "applied");
   CHECK(back->journal == r.journal);
+
+  const std::string page = RenderApplyReportHtml(*back, SignatureStatus{}, "r.xml");
+  CHECK(page.find("APPLIED: every change made and verified") != std::string::npos);
+  CHECK(page.find("J. Tech &lt;on site&gt;") != std::string::npos);  // host and operator text is escaped
+  CHECK(page.find("J. Tech <on site>") == std::string::npos);
 
   std::string extra = xml;
   extra.replace(extra.find("<parameters>"), 12, "<parameters><surprise/>");
