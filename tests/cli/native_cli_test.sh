@@ -40,6 +40,14 @@ expect 4 'native \(non-Windows\) build' -- "$exe" plan --profile "$profiles/serv
 expect 2 'give the profile: --profile FILE' -- "$exe" plan
 expect 2 "$tmp/none.xml: cannot open file for reading" -- "$exe" plan --profile "$tmp/none.xml"
 expect 2 'not an otharden journal' -- "$exe" rollback --journal "$src/policies/esu-6003.xml"
-expect 2 'give the journal: --journal FILE' -- "$exe" rollback
+expect 2 'give the signed apply report \(--report R.xml\) or the journal' -- "$exe" rollback
+expect 2 'give --report or --journal, not both' -- "$exe" rollback --report a.xml --journal b.journal
+# apply refuses before touching anything: no key for the report, or both --no-report and --key
+expect 2 'give the key that signs the apply report: --key KIT.key' -- "$exe" apply --profile "$src/profiles/baseline-2008.xml"
+expect 2 '--no-report cannot be combined with --key or --report' -- "$exe" apply --profile x.xml --no-report --key k.key
+# rollback --report verifies the signature before anything else
+expect 2 'give the key to verify the report with' -- "$exe" rollback --report "$src/policies/esu-6003.xml"
+# recover and apply on the native build: not a Windows host
+expect 4 'native \(non-Windows\) build' -- "$exe" recover
 
 finish "native CLI checks"
