@@ -19,7 +19,7 @@ before=$(state)
 printf '%s\n' "$before" >"$work/before.txt"
 
 # The stock Wine firewall API (E_NOTIMPL): refused with exit 4, nothing changed.
-out=$(SIM_FIREWALL_API=wine run apply --no-report --profile "$profile" --yes --journal "$(winepath_of "$work/refused.journal")" 2>&1); code=$?
+out=$(SIM_FIREWALL_API=wine run apply --no-report --allow-unverified-media --allow-unsigned-profile --profile "$profile" --yes --journal "$(winepath_of "$work/refused.journal")" 2>&1); code=$?
 if [[ $code -eq 4 ]] && grep -q 'not implemented, so otharden changes nothing' <<<"$out" && [[ $(state) == "$before" ]] &&
    [[ ! -e $work/refused.journal ]]; then
   ok "the stock Wine firewall (E_NOTIMPL) is refused with exit 4 and nothing changes"
@@ -41,7 +41,7 @@ fi
 
 # apply, checked with reg query
 start_ns=$(date +%s%N)
-out=$(run apply --no-report --profile "$profile" --yes --journal "$(winepath_of "$journal")" 2>&1); code=$?
+out=$(run apply --no-report --allow-unverified-media --allow-unsigned-profile --profile "$profile" --yes --journal "$(winepath_of "$journal")" 2>&1); code=$?
 apply_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 out=${out//$'\r'/}
 after=$(state)
@@ -64,7 +64,7 @@ else
   bad "apply: $problems"; sed 's/^/    | /' <<<"$out"
 fi
 
-out=$(run apply --no-report --profile "$profile" --yes 2>&1); code=$?
+out=$(run apply --no-report --allow-unverified-media --allow-unsigned-profile --profile "$profile" --yes 2>&1); code=$?
 if [[ $code -eq 0 ]] && grep -q 'Nothing to change' <<<"${out//$'\r'/}" && [[ $(state) == "$after" ]]; then
   ok "a second apply of the same profile plans nothing"
 else
@@ -93,7 +93,7 @@ fi
 # would not admit is refused before anything changes.
 sed 's/management="true" reason="vendor remote service"/management="true" profiles="public" reason="vendor remote service"/;
      s/<allow name="RDP from the IT admin subnet"[^>]*>//' "$here/profiles/firewall-lockdown.xml" >"$work/lockout.xml"
-out=$(run apply --no-report --profile "$(winepath_of "$work/lockout.xml")" --yes 2>&1); code=$?
+out=$(run apply --no-report --allow-unverified-media --allow-unsigned-profile --profile "$(winepath_of "$work/lockout.xml")" --yes 2>&1); code=$?
 if [[ $code -eq 2 ]] && grep -q 'lockout guard: .*management port TCP 3389' <<<"${out//$'\r'/}" && [[ $(state) == "$before" ]]; then
   ok "the lockout guard refuses a plan that closes a management port (exit 2), nothing changed"
 else

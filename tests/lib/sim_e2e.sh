@@ -33,3 +33,17 @@ sim_e2e_begin() {
 }
 
 run() { "$sim/run-in-host.sh" "$prefix" "$exe" "$@"; }
+
+# service-state.sh reads "state=missing" when Wine's sc.exe answers nothing,
+# which it does now and then while the SCM is busy: read again (at most 5 s)
+# so a test judges otharden, not a missed read.
+#   settled_services SERVICE...
+settled_services() {
+  local out i
+  for i in 1 2 3 4 5; do
+    out=$("$sim/service-state.sh" "$prefix" "$@")
+    grep -q 'state=missing' <<<"$out" || break
+    sleep 1
+  done
+  printf '%s\n' "$out"
+}
