@@ -39,9 +39,17 @@ run snapshot --out "$(w "$work/before.xml")" >"$work/snapshot.log" 2>&1 || { bad
 
 # 1. apply: signed report, valid, verified by minisign, outcome applied.
 start_ns=$(date +%s%N)
-out=$(apply 2>&1); code=$?
+# Wine's ReportEventW is a stub that traces its text (+eventlog): the entry
+# otharden writes to the Application log is checked through that trace.
+out=$(SIM_WINEDEBUG=+eventlog apply 2>&1); code=$?
 apply_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 report=$(newest apply)
+if grep -q "ReportEventW (.*,0x0000,0x0000,0x000003e8," <<<"$out" &&
+   grep -q "ReportEventW L\"otharden apply of profile e2e-appliance: applied. Report: .*$(basename "$report")" <<<"$out"; then
+  ok "event log: success entry 1000 (source otharden) naming the outcome and the report file"
+else
+  bad "event log entry not written as expected:"; grep -i eventlog <<<"$out" | sed 's/^/    | /'
+fi
 if [[ $code -eq 0 && -n $report ]] && grep -q 'RESULT: APPLIED' <<<"${out//$'\r'/}" && [[ $(state) != "$before" ]]; then
   ok "apply: exit 0, RESULT: APPLIED, host changed ($apply_ms ms wall)"
 else
