@@ -107,7 +107,7 @@ planted_loads() {
         echo "$name: imported only by Wine's builtin$(printf ' %s' $importers) (a Wine artifact)" >&2
       else
         echo "$name: loaded from the plant folder;" \
-             "importers: ${importers:-none (LoadLibrary by name)}$([[ -e $2/$name.loaded ]] && echo '; its DllMain ran')"
+             "importers: ${importers:-none (LoadLibrary by name)}$(ls "$2" | lower | grep -qx "$name.loaded" && echo '; its DllMain ran')"
       fi
     done
 }
