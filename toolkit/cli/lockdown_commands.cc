@@ -144,7 +144,7 @@ int RequireElevation(const char* command) {
   if (!elevated.ok()) return ReportError(elevated.status());
   if (!*elevated) {
     return ReportError(Status::AccessDenied(std::string("'otharden ") + command +
-                                            "' changes services and needs an elevated administrator"));
+                                            "' changes services and the firewall and needs an elevated administrator"));
   }
   return -1;
 }
@@ -258,9 +258,9 @@ int RunRollbackCommand(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
   if (journal_path.empty()) return ReportError(Status::InvalidInput("give the journal: --journal FILE"));
+  if (int code = RequireElevation("rollback"); code >= 0) return code;
   Result<Journal> journal = ReadJournalFile(journal_path);
   if (!journal.ok()) return ReportError(journal.status());
-  if (int code = RequireElevation("rollback"); code >= 0) return code;
   std::unique_ptr<Host> host = OpenLocalHost();
   // Fail before changing anything when this is not a host we can change.
   if (Result<OsIdentity> os = host->ReadOsIdentity(); !os.ok()) return ReportError(os.status());
