@@ -10,9 +10,9 @@
 # FUZZERS_TXT (default build/native-asan/tests/fuzz/fuzzers.txt) is written by
 # tests/fuzz/CMakeLists.txt: "name path" per target. TARGET...: only these.
 # New inputs the fuzzer finds go to a temporary folder, not into the repository;
-# set OTH_FUZZ_WORK=DIR to keep them (DIR/<target>/corpus) and any crashing
-# input (DIR/<target>/crash-*). A crashing input belongs in corpus/<target>/
-# once the bug is fixed, as a regression test.
+# set OTH_FUZZ_WORK=DIR to keep them (DIR/<target>/corpus). A failing input is
+# printed and kept in crashes/<target>/ beside FUZZERS_TXT; it belongs in
+# corpus/<target>/ once the bug is fixed, as a regression test.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-5}
@@ -59,7 +59,16 @@ while read -r name binary; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   if [[ $rc -ne 0 ]]; then
     tail -n 60 "$log"
-    echo "=== fuzz $name: FAILED (exit $rc) after ${execs:-?} executions; input: $(ls "$work/$name"/crash-* "$work/$name"/leak-* "$work/$name"/timeout-* "$work/$name"/oom-* 2>/dev/null | xargs)"
+    # Keep the input that failed beside fuzzers.txt (the work folder may be temporary).
+    keep=$(dirname "$list")/crashes/$name
+    mkdir -p "$keep"
+    inputs=$(ls "$work/$name"/crash-* "$work/$name"/leak-* "$work/$name"/timeout-* "$work/$name"/oom-* 2>/dev/null)
+    for input in $inputs; do
+      cp "$input" "$keep/"
+      echo "--- $(basename "$input") ($(wc -c <"$input") bytes), first 256 bytes:"
+      head -c 256 "$input" | od -A d -c | head -n 20
+    done
+    echo "=== fuzz $name: FAILED (exit $rc) after ${execs:-?} executions; input kept in $keep/"
     summary+=("$name: FAILED (exit $rc) after ${execs:-?} executions")
     status=1
   else
