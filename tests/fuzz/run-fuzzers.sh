@@ -27,7 +27,9 @@ if [[ ! -f $list ]]; then
 fi
 
 # Every corpus folder must belong to a target that is built, or it tests nothing.
+# Do not edit this script while it runs: bash reads it as it goes.
 status=0
+shopt -s nullglob
 for dir in "$here"/corpus/*/; do
   name=$(basename "$dir")
   if ! grep -q "^$name " "$list"; then
