@@ -8,6 +8,8 @@
 # build and its import audit still run; only the x86 end-to-end tests are skipped
 # (they print why).
 set -euo pipefail
+# clang + libclang-rt-14-dev (ASan/UBSan/libFuzzer runtimes) + llvm (llvm-symbolizer,
+# for readable sanitizer stacks): the native-asan preset and tests/fuzz.
 
 packages=(
   cmake ninja-build g++ make file
@@ -18,6 +20,7 @@ packages=(
   wine wine64
   minisign libxml2-utils
   dosfstools mtools
+  clang libclang-rt-14-dev llvm
 )
 
 as_root() {

@@ -7,6 +7,9 @@
 #   win64   win32-backend tests under Wine, import audit, end-to-end tests of
 #           otharden.exe on simulated 2008 hosts (Wine prefixes: a simulator)
 #   win32   the same for the x86 executable (Wine tests need wine32)
+#   native-asan  the native suite again, built with clang under AddressSanitizer
+#           and UndefinedBehaviorSanitizer (any finding fails the test), and a
+#           few seconds of each libFuzzer target in tests/fuzz (fuzz-smoke)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +18,7 @@ bash cmake/install-build-deps.sh || exit 1
 mkdir -p build
 status=0
 declare -a summary
-for preset in native win64 win32; do
+for preset in native win64 win32 native-asan; do
   echo "=== $preset: configure and build"
   if ! cmake --preset "$preset" >"build/$preset.configure.log" 2>&1; then
     cat "build/$preset.configure.log"

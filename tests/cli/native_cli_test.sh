@@ -29,7 +29,7 @@ line=$(grep -n 'month="2019-5"' "$tmp/badmonth.xml" | cut -d: -f1)
 expect 2 "$tmp/badmonth.xml:$line: month '2019-5' must look like 2019-04" -- "$exe" check --policy "$tmp/badmonth.xml"
 expect 2 "$tmp/none.xml: cannot open file for reading" -- "$exe" check --policy "$tmp/none.xml"
 head -c 5000000 /dev/zero | tr '\0' ' ' >"$tmp/huge.xml"
-expect 2 "larger than 4194304 bytes; refusing to read it" -- "$exe" check --policy "$tmp/huge.xml"
+expect 2 "$tmp/huge.xml: file is larger than 4194304 bytes \(4 MiB, .*\): it is 5000000 bytes; refusing to read it" -- "$exe" check --policy "$tmp/huge.xml"
 
 # Profiles: validated (exit 2, file and line) before the host is touched; a
 # valid profile then meets the native build's "not Windows" (exit 4).

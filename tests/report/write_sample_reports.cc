@@ -50,8 +50,9 @@ int Main(int argc, char** argv) {
   MemoryHost full = Host("full-6003", 6003, "6.0.6003.21481");
   for (const char* kb : {"KB4474419", "KB4493730", "KB4538484", "KB5014010"}) full.AddPackage(kb, 0x70);
   full.AddPackage("KB4493471", 0x50);
-  // Host names are whatever an administrator typed: markup and non-ASCII included.
-  MemoryHost odd = Host("<b>SCAN&\"NER\"</b> \xC3\xA9\xE6\x97\xA5", 6003, "6.0.6003.20489");
+  // Host names are whatever an administrator typed: markup and non-ASCII included,
+  // and control characters (text from the host: not XML 1.0 characters, written as U+FFFD).
+  MemoryHost odd = Host("<b>SCAN&\"NER\"</b> \xC3\xA9\xE6\x97\xA5\x01\x1B", 6003, "6.0.6003.20489");
   odd.os.kernel_file_version.reset();
   odd.os.kernel_error = "GetFileVersionInfoSizeW failed: Access is denied (5)";
   odd.AddPackage("KB4474419", 0x60);

@@ -102,6 +102,9 @@ int RunApplyCommand(const std::vector<std::string>& args) {
       ("help,h", "show this help");
   po::variables_map vm;
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
+  // Elevation first: nothing else is worth checking for a technician who
+  // has to start again from an elevated prompt.
+  if (int code = RequireElevation("apply"); code >= 0) return code;
   if (a.inputs.profile_path.empty()) return ReportError(Status::InvalidInput("give the profile: --profile FILE"));
   if (a.no_report && (!a.key_path.empty() || !a.report_dir.empty())) {
     return ReportError(Status::InvalidInput("--no-report cannot be combined with --key or --report"));
@@ -129,8 +132,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
   for (const std::string& u : unreadable) std::cout << "WARNING: unreadable journal " << u << "\n";
   if (!unfinished.empty()) return RefuseUnfinished(unfinished);
 
-  // 2. Elevation, 3. the stick and the profile's signature.
-  if (int code = RequireElevation("apply"); code >= 0) return code;
+  // 2. The stick and the profile's signature.
   Result<MediaTrust> trust =
       CheckMediaAndProfile(a.inputs.profile_path, a.allow_unverified_media, a.allow_unsigned_profile);
   if (!trust.ok()) return ReportError(trust.status());

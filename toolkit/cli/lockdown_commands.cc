@@ -65,9 +65,9 @@ int RunRollbackCommand(const std::vector<std::string>& args) {
     return ReportError(Status::InvalidInput("give the signed apply report (--report R.xml) or the journal "
                                             "(--journal FILE)"));
   }
+  if (int code = RequireElevation("rollback"); code >= 0) return code;
   Result<Journal> journal = ReadJournalFile(journal_path);
   if (!journal.ok()) return ReportError(journal.status());
-  if (int code = RequireElevation("rollback"); code >= 0) return code;
   std::unique_ptr<Host> host = OpenLocalHost();
   // Fail before changing anything when this is not a host we can change.
   if (Result<OsIdentity> os = host->ReadOsIdentity(); !os.ok()) return ReportError(os.status());

@@ -126,9 +126,7 @@ int RequireElevation(const char* command) {
   if (!elevated.ok()) return ReportError(elevated.status());
   if (!*elevated) {
     return ReportError(Status::AccessDenied(std::string("'otharden ") + command +
-                                            "' changes the host and needs an elevated administrator: "
-                                            "right-click the command prompt, choose 'Run as administrator', "
-                                            "and run it again"));
+                                            "' changes services and the firewall and needs an elevated administrator"));
   }
   return -1;
 }

@@ -76,6 +76,7 @@ int RunRecoverCommand(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help");
   po::variables_map vm;
   if (int code = ParseCommandOptions(args, options, &vm); code >= 0) return code;
+  if (int code = RequireElevation("recover"); code >= 0) return code;
 
   std::unique_ptr<Host> host = OpenLocalHost();
   Result<OsIdentity> os = host->ReadOsIdentity();
@@ -92,8 +93,6 @@ int RunRecoverCommand(const std::vector<std::string>& args) {
     std::cout << "\n";
     return unreadable.empty() ? kExitOk : kExitNotOk;
   }
-  if (int code = RequireElevation("recover"); code >= 0) return code;
-
   // The host's journal and its copy on the stick describe the same apply:
   // restore from the one that holds more, then mark both.
   std::map<std::string, std::vector<const UnfinishedJournal*>> applies;

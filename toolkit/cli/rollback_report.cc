@@ -160,6 +160,7 @@ Result<ItemToRestore> Judge(const PlannedAction& action, const ApplyReportData& 
 }  // namespace
 
 int RollbackFromReport(const RollbackFromReportArgs& args) {
+  if (int code = RequireElevation("rollback"); code >= 0) return code;
   // 1. The report, and its signature, before anything else.
   Result<std::string> text = ReadInputFile(args.report_path, kMaxApplyReportBytes);
   if (!text.ok()) return ReportError(text.status());
@@ -206,7 +207,6 @@ int RollbackFromReport(const RollbackFromReportArgs& args) {
     return ReportError(Status::InvalidInput("this report is from host " + report->before.os.host_name +
                                             ", and this is " + os->host_name + ". Nothing was changed."));
   }
-  if (int code = RequireElevation("rollback"); code >= 0) return code;
   std::vector<std::string> other_hosts, unreadable;
   std::vector<UnfinishedJournal> unfinished = FindUnfinishedJournals(os->host_name, &other_hosts, &unreadable);
   if (!unfinished.empty()) {

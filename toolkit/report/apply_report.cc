@@ -90,7 +90,7 @@ std::string ApplyReportXml(const ApplyReportData& r) {
   if (!r.journal.empty()) outcome->SetAttribute("journal", r.journal.c_str());
   TextChild(outcome, "message", r.message);
 
-  return PrintXml(doc);
+  return PrintXml(&doc);
 }
 
 namespace {

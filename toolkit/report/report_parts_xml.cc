@@ -82,9 +82,46 @@ void AppendUpdatesXml(XMLElement* parent, const std::vector<CbsPackage>& package
   }
 }
 
-std::string PrintXml(const XMLDocument& doc) {
+namespace {
+
+// XML 1.0 allows no C0 control character but tab, LF and CR, even escaped;
+// tinyxml2 writes them as they are. Text read from the host (service and rule
+// names, registry values, error messages) may hold them, and one would make the
+// whole report unreadable by XML tools: each becomes U+FFFD.
+std::string XmlCharsOnly(const char* text) {
+  std::string out;
+  for (const char* p = text; *p; ++p) {
+    const unsigned char c = static_cast<unsigned char>(*p);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out += *p;
+    }
+  }
+  return out;
+}
+
+void KeepToXmlChars(tinyxml2::XMLElement* el) {
+  for (const tinyxml2::XMLAttribute* a = el->FirstAttribute(); a; a = a->Next()) {
+    const std::string clean = XmlCharsOnly(a->Value());
+    if (clean != a->Value()) el->SetAttribute(a->Name(), clean.c_str());
+  }
+  for (tinyxml2::XMLNode* n = el->FirstChild(); n; n = n->NextSibling()) {
+    if (tinyxml2::XMLElement* child = n->ToElement()) {
+      KeepToXmlChars(child);
+    } else if (n->ToText()) {
+      const std::string clean = XmlCharsOnly(n->Value());
+      if (clean != n->Value()) n->SetValue(clean.c_str());
+    }
+  }
+}
+
+}  // namespace
+
+std::string PrintXml(XMLDocument* doc) {
+  if (doc->RootElement()) KeepToXmlChars(doc->RootElement());
   tinyxml2::XMLPrinter printer;
-  doc.Print(&printer);
+  doc->Print(&printer);
   return printer.CStr();
 }
 

@@ -25,7 +25,9 @@ void AppendOsXml(tinyxml2::XMLElement* parent, const OsIdentity& os);
 // <updates source="component-based-servicing" count="N"> with one <package> each.
 void AppendUpdatesXml(tinyxml2::XMLElement* parent, const std::vector<CbsPackage>& packages);
 
-// The document as UTF-8 text, as every report is written.
-std::string PrintXml(const tinyxml2::XMLDocument& doc);
+// The document as UTF-8 text, as every report is written. C0 control
+// characters other than tab, LF and CR (not allowed in XML 1.0, even escaped)
+// in host text become U+FFFD first.
+std::string PrintXml(tinyxml2::XMLDocument* doc);
 
 }  // namespace otharden

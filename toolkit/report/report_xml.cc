@@ -67,7 +67,7 @@ std::string CheckReportXml(const CheckResult& result, const Policy& policy,
   verdict->SetAttribute("warn", result.Count(Outcome::kWarn));
   verdict->SetAttribute("fail", result.Count(Outcome::kFail));
 
-  return PrintXml(doc);
+  return PrintXml(&doc);
 }
 
 }  // namespace otharden

@@ -380,7 +380,7 @@ std::string SnapshotReportXml(const HostSnapshot& snapshot, const ReportContext&
   tinyxml2::XMLDocument doc;
   XMLElement* root = AppendReportRoot(&doc, "snapshot", context);
   AppendSnapshotXml(root, snapshot, "current");
-  return PrintXml(doc);
+  return PrintXml(&doc);
 }
 
 void AppendDifferencesXml(XMLElement* parent, const std::vector<SnapshotDifference>& differences) {

@@ -1,25 +1,48 @@
 #include "toolkit/spec/xml_input.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace otharden {
+namespace {
+
+// "4 MiB", "64 KiB", or "1000 bytes": limits are round numbers.
+std::string SizeText(uint64_t bytes) {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+Status TooLarge(const std::string& path, const std::string& size, size_t max_bytes) {
+  return Status::InvalidInput(path + ": file is larger than " + std::to_string(max_bytes) +
+                              " bytes (" + SizeText(max_bytes) + ", the most otharden reads from "
+                              "a file of this kind): it is " + size +
+                              "; refusing to read it. Is it the right file?");
+}
+
+}  // namespace
 
 Result<std::string> ReadInputFile(const std::string& path, size_t max_bytes) {
+  // Refused before reading when its size says so; the read below stops at the
+  // limit anyway (a file that grows, a device that reports no size).
+  std::error_code ec;
+  const std::filesystem::path fs_path = std::filesystem::u8path(path);
+  if (std::filesystem::is_regular_file(fs_path, ec)) {
+    const uintmax_t size = std::filesystem::file_size(fs_path, ec);
+    if (!ec && size > max_bytes) return TooLarge(path, std::to_string(size) + " bytes", max_bytes);
+  }
   // u8path: on Windows the stream opens the UTF-16 name, not the ANSI one.
-  std::ifstream in(std::filesystem::u8path(path), std::ios::binary);
+  std::ifstream in(fs_path, std::ios::binary);
   if (!in) return Status::IoError(path + ": cannot open file for reading");
   std::string data;
   char buffer[65536];
   while (in) {
     in.read(buffer, sizeof buffer);
     data.append(buffer, static_cast<size_t>(in.gcount()));
-    if (data.size() > max_bytes) {
-      return Status::InvalidInput(path + ": file is larger than " + std::to_string(max_bytes) +
-                                  " bytes; refusing to read it");
-    }
+    if (data.size() > max_bytes) return TooLarge(path, "more than that", max_bytes);
   }
   if (in.bad()) return Status::IoError(path + ": read failed");
   return data;
@@ -51,6 +74,14 @@ std::string DescribeParseError(const tinyxml2::XMLDocument& doc) {
 
 Status XmlInput::Parse(const std::string& path, const std::string& text) {
   path_ = path;
+  // tinyxml2 stops at a NUL byte and would accept whatever follows it unread;
+  // XML 1.0 allows no NUL character, so a file holding one is refused.
+  const size_t nul = text.find('\0');
+  if (nul != std::string::npos) {
+    const long line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    return Status::InvalidInput(path + ":" + std::to_string(line) + ": a NUL byte (at byte offset " +
+                                std::to_string(nul) + "): not an XML text file");
+  }
   if (doc_.Parse(text.data(), text.size()) != tinyxml2::XML_SUCCESS) {
     return Status::InvalidInput(path + ":" + std::to_string(doc_.ErrorLineNum()) +
                                 ": not well-formed XML: " + DescribeParseError(doc_));

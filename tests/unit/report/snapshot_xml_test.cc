@@ -208,7 +208,7 @@ TEST_CASE("an apply report's snapshots are read in file order") {
   AppendSnapshotXml(root, before, "before");
   AppendDifferencesXml(root, DiffSnapshots(before, after));
   AppendSnapshotXml(root, after, "after");
-  Result<SnapshotFile> file = ParseSnapshotFile("apply.xml", PrintXml(doc));
+  Result<SnapshotFile> file = ParseSnapshotFile("apply.xml", PrintXml(&doc));
   REQUIRE(file.ok());
   CHECK(file->kind == "apply");
   REQUIRE(file->snapshots.size() == 2);
@@ -218,7 +218,7 @@ TEST_CASE("an apply report's snapshots are read in file order") {
   REQUIRE(d.size() == 1);
   CHECK(d[0].before == "auto (delayed), running");
   CHECK(d[0].after == "disabled, running");
-  const std::string text = PrintXml(doc);
+  const std::string text = PrintXml(&doc);
   CHECK(text.find("<differences count=\"1\">") != std::string::npos);
   CHECK(text.find("area=\"service\" item=\"PacsBackup\" before=\"auto (delayed), running\" after=\"disabled, running\"") !=
         std::string::npos);

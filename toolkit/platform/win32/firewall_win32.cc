@@ -1,4 +1,5 @@
 #include "toolkit/platform/win32/firewall_win32.h"
+#include "toolkit/platform/win32/system_library.h"
 
 #include "toolkit/platform/win32/text.h"
 #include "toolkit/platform/win32/win32_error.h"
@@ -394,9 +395,14 @@ Result<Host::SessionInfo> ReadWindowsSession() {
   Host::SessionInfo session;
   session.remote = GetSystemMetrics(SM_REMOTESESSION) != 0;
   if (!session.remote) return session;
+  // wtsapi32.dll is not a KnownDLL: not imported, loaded from System32 (system_library.h).
+  auto query = SystemFunctionAs<decltype(&WTSQuerySessionInformationW)>(L"wtsapi32.dll",
+                                                                         "WTSQuerySessionInformationW");
+  auto free_memory = SystemFunctionAs<decltype(&WTSFreeMemory)>(L"wtsapi32.dll", "WTSFreeMemory");
+  if (!query || !free_memory) return session;  // no client address: the guard treats it as unknown
   WTS_CLIENT_ADDRESS* address = nullptr;
   DWORD bytes = 0;
-  if (WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTSClientAddress,
+  if (query(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTSClientAddress,
                                   reinterpret_cast<LPWSTR*>(&address), &bytes) &&
       address && bytes >= sizeof(WTS_CLIENT_ADDRESS)) {
     // AF_INET: the IPv4 address is in Address[2..5] (WTS_CLIENT_ADDRESS documentation).
@@ -406,7 +412,7 @@ Result<Host::SessionInfo> ReadWindowsSession() {
                                std::to_string(address->Address[5]);
     }
   }
-  if (address) WTSFreeMemory(address);
+  if (address) free_memory(address);
   return session;
 }
 

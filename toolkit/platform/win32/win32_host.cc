@@ -5,6 +5,7 @@
 #include "toolkit/platform/win32/firewall_win32.h"
 #include "toolkit/platform/win32/registry.h"
 #include "toolkit/platform/win32/services_win32.h"
+#include "toolkit/platform/win32/system_library.h"
 #include "toolkit/platform/win32/text.h"
 #include "toolkit/platform/win32/win32_error.h"
 #include "toolkit/platform/win32/windows_api.h"
@@ -100,20 +101,28 @@ void ReadKernelVersion(OsIdentity* os) {
   const std::wstring path = windows + (wow64 ? L"\\Sysnative\\ntoskrnl.exe" : L"\\System32\\ntoskrnl.exe");
   os->kernel_path = Utf8FromWide(windows + L"\\System32\\ntoskrnl.exe") +
                     (wow64 ? " (read through Sysnative)" : "");
+  // version.dll is not a KnownDLL: not imported, loaded from System32 (system_library.h).
+  auto get_size = SystemFunctionAs<decltype(&GetFileVersionInfoSizeW)>(L"version.dll", "GetFileVersionInfoSizeW");
+  auto get_info = SystemFunctionAs<decltype(&GetFileVersionInfoW)>(L"version.dll", "GetFileVersionInfoW");
+  auto query_value = SystemFunctionAs<decltype(&VerQueryValueW)>(L"version.dll", "VerQueryValueW");
+  if (!get_size || !get_info || !query_value) {
+    os->kernel_error = Win32Failure("System32\\version.dll", "LoadLibraryExW", GetLastError()).message();
+    return;
+  }
   DWORD ignored = 0;
-  const DWORD size = GetFileVersionInfoSizeW(path.c_str(), &ignored);
+  const DWORD size = get_size(path.c_str(), &ignored);
   if (size == 0) {
     os->kernel_error = Win32Failure("ntoskrnl.exe", "GetFileVersionInfoSizeW", GetLastError()).message();
     return;
   }
   std::unique_ptr<BYTE[]> data(new BYTE[size]);
-  if (!GetFileVersionInfoW(path.c_str(), 0, size, data.get())) {
+  if (!get_info(path.c_str(), 0, size, data.get())) {
     os->kernel_error = Win32Failure("ntoskrnl.exe", "GetFileVersionInfoW", GetLastError()).message();
     return;
   }
   VS_FIXEDFILEINFO* fixed = nullptr;
   UINT fixed_size = 0;
-  if (!VerQueryValueW(data.get(), L"\\", reinterpret_cast<void**>(&fixed), &fixed_size) || !fixed ||
+  if (!query_value(data.get(), L"\\", reinterpret_cast<void**>(&fixed), &fixed_size) || !fixed ||
       fixed_size < sizeof(VS_FIXEDFILEINFO) || fixed->dwSignature != 0xFEEF04BD) {
     os->kernel_error = "ntoskrnl.exe has no VS_FIXEDFILEINFO version resource";
     return;
@@ -132,12 +141,15 @@ void ReadNames(OsIdentity* os) {
     length = 256;
     if (GetComputerNameW(name, &length)) os->host_name = Utf8FromWide(std::wstring(name, length));
   }
+  // netapi32.dll is not a KnownDLL: not imported, loaded from System32 (system_library.h).
+  auto get_join = SystemFunctionAs<decltype(&NetGetJoinInformation)>(L"netapi32.dll", "NetGetJoinInformation");
+  auto buffer_free = SystemFunctionAs<decltype(&NetApiBufferFree)>(L"netapi32.dll", "NetApiBufferFree");
   LPWSTR join_name = nullptr;
   NETSETUP_JOIN_STATUS join_status = NetSetupUnknownStatus;
-  if (NetGetJoinInformation(nullptr, &join_name, &join_status) == NERR_Success) {
+  if (get_join && buffer_free && get_join(nullptr, &join_name, &join_status) == NERR_Success) {
     if (join_name) os->domain_or_workgroup = Utf8FromWide(join_name);
     os->domain_joined = join_status == NetSetupDomainName;
-    if (join_name) NetApiBufferFree(join_name);
+    if (join_name) buffer_free(join_name);
   }
 }
 
