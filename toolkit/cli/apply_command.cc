@@ -137,7 +137,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
       CheckMediaAndProfile(a.inputs.profile_path, a.allow_unverified_media, a.allow_unsigned_profile);
   if (!trust.ok()) return ReportError(trust.status());
 
-  // 4. The signing key, before anything changes: a wrong passphrase costs
+  // 3. The signing key, before anything changes: a wrong passphrase costs
   // seconds, not a half-documented apply.
   std::optional<SecretKey> key;
   if (!a.no_report) {
@@ -146,7 +146,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
     key.emplace(std::move(*opened));
   }
 
-  // 5. Profile, parameters, required policy, plan.
+  // 4. Profile, parameters, required policy, plan.
   Profile profile;
   PolicyGate gate;
   LockdownPlan plan;
@@ -181,14 +181,14 @@ int RunApplyCommand(const std::vector<std::string>& args) {
 
   PrintPlan(profile, plan);
 
-  // 6. The lockout guard.
+  // 5. The lockout guard.
   if (Status guard = LockoutProblem(*host, profile, plan); !guard.ok()) {
     if (!a.allow_lockout) return ReportError(guard);
     std::cout << "\nWARNING (--allow-lockout): " << guard.message() << "\n";
     report.overrides.emplace_back("--allow-lockout", guard.message());
   }
 
-  // 7. Confirmation.
+  // 6. Confirmation.
   if (plan.size() > 0 && !a.yes) {
     Result<std::string> answer = ReadConsoleLine("\nMake these " + std::to_string(plan.size()) +
                                                  " changes? Type yes to go on: ");
@@ -202,13 +202,13 @@ int RunApplyCommand(const std::vector<std::string>& args) {
     }
   }
 
-  // 8. Before snapshot.
+  // 7. Before snapshot.
   Result<HostSnapshot> before = TakeSnapshot(*host);
   if (!before.ok()) return ReportError(before.status());
   report.before = *before;
   report.actions = DescribePlan(plan);
 
-  // 9. Journal and changes.
+  // 8. Journal and changes.
   ApplyOutcome outcome{"applied", ""};
   if (plan.size() > 0) {
     if (a.journal_path.empty()) {
@@ -220,7 +220,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
     // apply is interrupted there is no report yet, and recover compares the
     // host with this to say exactly what, if anything, it could not undo.
     if (Status s = WriteFileAtomically(a.journal_path + kBeforeSnapshotSuffix,
-                                       SnapshotReportXml(*before, CurrentReportContext("apply", a.operator_name)));
+                                       SnapshotReportXml(*before, report.context));
         !s.ok()) {
       return ReportError(s);
     }
@@ -238,7 +238,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
     }
   }
 
-  // 10. After snapshot, judged against the plan.
+  // 9. After snapshot, judged against the plan.
   Result<HostSnapshot> after = TakeSnapshot(*host);
   if (after.ok()) {
     report.after = *after;
@@ -253,7 +253,7 @@ int RunApplyCommand(const std::vector<std::string>& args) {
   report.verdict = after.ok() ? FinalVerdict(outcome, report.actions) : (outcome.verdict == "applied" ? "deviated" : outcome.verdict);
   report.message = outcome.message;
 
-  // 11. The signed report, 12. the event log.
+  // 10. The signed report, 11. the event log.
   std::string report_path;
   int code = ExitCodeFor(report.verdict);
   if (key) {
