@@ -1,5 +1,8 @@
 #include "toolkit/engine/service_lockdown.h"
 
+#include <chrono>
+#include <thread>
+
 #include <algorithm>
 #include <set>
 
@@ -54,8 +57,23 @@ Status RestoreService(Host& host, const JournalServiceBefore& before, bool* chan
     *changed = true;
   }
   if (current.running != before.running) {
-    Status s = before.running ? host.StartServiceAndWait(before.name, kServiceWaitTimeout)
-                              : host.StopServiceAndWait(before.name, kServiceWaitTimeout);
+    // A rollback should try hard: after a crash or a kill, a service may still
+    // be on its way to the state apply left it in, and the SCM refuses to start
+    // or stop it for a moment. Up to three tries, re-reading in between.
+    Status s;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (attempt > 0) {
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        Result<std::optional<ServiceConfig>> again = host.ReadService(before.name);
+        if (again.ok() && *again && (*again)->running == before.running) {
+          s = Status::Ok();
+          break;
+        }
+      }
+      s = before.running ? host.StartServiceAndWait(before.name, kServiceWaitTimeout)
+                         : host.StopServiceAndWait(before.name, kServiceWaitTimeout);
+      if (s.ok()) break;
+    }
     if (!s.ok()) return s;
     *changed = true;
   }
