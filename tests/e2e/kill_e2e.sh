@@ -19,7 +19,7 @@ sim_e2e_begin kill-e2e "$1" 6003-2022-05-apply
 min_points=${2:-20}
 services=(RemoteRegistry LanmanWorkstation Browser SSDPSRV upnphost WebClient SNMP SNMPTRAP TlntSvr Spooler
           MSFTPSVC simptcp fax p2pimsvc PacsStore PacsBackup PacsUpdater StubbornSvc PacsReporter)
-state() { settled_services "${services[@]}"; "$sim/firewall/fw-state.sh" "$prefix"; }
+state() { settled_services "${services[@]}"; settled_firewall; }
 w() { winepath_of "$1"; }
 profile=$(w "$here/profiles/appliance-lockdown.xml")
 jdir=$prefix/drive_c/ProgramData/otharden/journals

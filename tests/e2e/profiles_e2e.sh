@@ -18,17 +18,7 @@ sim_e2e_begin profiles-e2e "$1" 6003-2022-05-appliance
 services=(fax MSFTPSVC p2pimsvc simptcp TlntSvr RemoteRegistry SSDPSRV upnphost WebClient Browser RpcLocator SNMP
           SNMPTRAP Spooler LanmanWorkstation VendorApp)
 svc_state() { settled_services "${services[@]}"; }
-# Wine's reg.exe, like its sc.exe, now and then answers nothing under load; the
-# profiles then read "missing": read again (at most 3 s).
-fw_state() {
-  local out i
-  for i in 1 2 3; do
-    out=$("$sim/firewall/fw-state.sh" "$prefix")
-    grep '^profile=' <<<"$out" | grep -q 'missing' || break
-    sleep 1
-  done
-  printf '%s\n' "$out"
-}
+fw_state() { settled_firewall; }
 
 # The one place that knows how apply and rollback are invoked (the apply
 # command is being rewritten: keep changes to its flags here).

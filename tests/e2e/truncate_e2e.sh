@@ -18,7 +18,7 @@ RANDOM=${3:-20261122}
 services=(RemoteRegistry LanmanWorkstation Browser SSDPSRV upnphost WebClient SNMP SNMPTRAP TlntSvr Spooler
           MSFTPSVC simptcp fax p2pimsvc PacsStore PacsBackup PacsUpdater StubbornSvc PacsReporter)
 # One line per item; the rule count line is left out (it moves with every rule).
-state() { settled_services "${services[@]}"; "$sim/firewall/fw-state.sh" "$prefix" | grep -v '^rules=' | sed 's/^rule=[^\t]*\t/rule=/'; }
+state() { settled_services "${services[@]}"; settled_firewall | grep -v '^rules=' | sed 's/^rule=[^\t]*\t/rule=/'; }
 sorted_state() { state | sort; }
 w() { winepath_of "$1"; }
 profile=$(w "$here/profiles/appliance-lockdown.xml")

@@ -47,3 +47,16 @@ settled_services() {
   done
   printf '%s\n' "$out"
 }
+
+# fw-state.sh prints nothing, or "missing" profile values, when Wine's reg.exe
+# answers nothing under load: read again (at most 5 s). A profile line is
+# always there when the read worked (fw-state.sh prints all three).
+settled_firewall() {
+  local out i
+  for i in 1 2 3 4 5; do
+    out=$("$sim/firewall/fw-state.sh" "$prefix")
+    if grep -q '^profile=public ' <<<"$out" && ! grep '^profile=' <<<"$out" | grep -q '=missing'; then break; fi
+    sleep 1
+  done
+  printf '%s\n' "$out"
+}
