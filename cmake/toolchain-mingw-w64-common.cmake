@@ -39,10 +39,16 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT    "-static -static-libgcc -static-libstdc++")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
 set(CMAKE_MODULE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
 
-# Run cross-built executables (tests, try_run, catch_discover_tests) under Wine.
-# Override with -DOTH_WINE=/path/to/wine.
-find_program(OTH_WINE NAMES wine wine64 wine-stable
-             PATHS /usr/bin /usr/lib/wine NO_CMAKE_FIND_ROOT_PATH)
+# Run cross-built executables (tests, try_run, catch_discover_tests) under Wine, with the
+# loader of the target's word size named explicitly: Debian's /usr/bin/wine picks the
+# 32-bit loader whenever wine32 is installed, even where the kernel cannot run it, and
+# then 64-bit programs fail too. Override with -DOTH_WINE=/path/to/loader.
+if(OTH_MINGW_ARCH STREQUAL "x86_64")
+  find_program(OTH_WINE NAMES wine64 PATHS /usr/lib/wine NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+  find_program(OTH_WINE NAMES wine64 NO_CMAKE_FIND_ROOT_PATH)
+else()
+  find_program(OTH_WINE NAMES wine PATHS /usr/lib/wine NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+endif()
 if(OTH_WINE)
   set(CMAKE_CROSSCOMPILING_EMULATOR "${OTH_WINE}")
 endif()

@@ -212,8 +212,20 @@ wanted_version() {
     echo "${v#*|}"
     return
   fi
-  apt_priv apt-cache showsrc --only-source "$pkg" 2>/dev/null |
-    sed -n 's/^Version: //p' | sort -V | tail -n1
+  source_versions "$pkg" | sort -V | tail -n1
+}
+
+# source_versions PKG: every version of source package PKG in the private index, one a line.
+source_versions() {
+  local all
+  all=$(apt_priv apt-cache showsrc --only-source "$1" 2>/dev/null) || true
+  sed -n 's/^Version: //p' <<<"$all"
+}
+# has_source_version PKG VER
+has_source_version() {
+  local versions
+  versions=$(source_versions "$1")
+  grep -qxF -- "$2" <<<"$versions"
 }
 
 fetch_sources() {
@@ -241,12 +253,15 @@ fetch_sources() {
   for pkg in "${need[@]}"; do
     ver=$(wanted_version "$pkg")
     [[ -n $ver ]] || die "no version of source package '$pkg' found in the private index (see $log)"
-    if ! apt_priv apt-cache showsrc --only-source "$pkg" 2>/dev/null | grep -qx "Version: $ver"; then
+    # The versions are read into a variable first: "apt-cache ... | grep -q" under
+    # pipefail fails when grep exits at the first match and apt-cache, still writing,
+    # dies of SIGPIPE (seen: "1.74.0+ds1-21 ... available: 1.74.0+ds1-21").
+    if ! has_source_version "$pkg" "$ver"; then
       # index may be stale: refresh once
       run_logged "apt-get update (refresh, looking for $pkg $ver)" "$log" \
         env APT_CONFIG="$APTDIR/apt.conf" apt-get -q update
-      apt_priv apt-cache showsrc --only-source "$pkg" 2>/dev/null | grep -qx "Version: $ver" ||
-        die "source package $pkg version $ver (the version of the installed ${DEVPKG[$pkg]}) is not in the deb-src index; available: $(apt_priv apt-cache showsrc --only-source "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | tr '\n' ' ') (log: $log)"
+      has_source_version "$pkg" "$ver" ||
+        die "source package $pkg version $ver (the version of the installed ${DEVPKG[$pkg]}) is not in the deb-src index; available: $(source_versions "$pkg" | tr '\n' ' ') (log: $log)"
     fi
     dir="$SRC/$pkg-$ver"
     rm -rf "$dir" "$dir.tmp" "$SRC/dl-$pkg"

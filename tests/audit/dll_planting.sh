@@ -75,10 +75,10 @@ done
 # Without wine32 a 32-bit exe cannot run here: the import check above still
 # counts (a failure fails the test), the rest is skipped loudly.
 if [[ $("$objdump" -f "$otharden" | awk '/file format/ {print $NF}') == pei-i386 ]] &&
-   ! [[ -e /usr/lib/wine/i386-windows/ntdll.dll ]]; then
+   ! sim_have_wine32; then
   echo "################################################################################"
-  echo "# dll-planting: the runs under Wine SKIPPED for the x86 otharden.exe: wine32 (i386)"
-  echo "# is not installed. Its imports were checked (above)."
+  echo "# dll-planting: the runs under Wine SKIPPED for the x86 otharden.exe:"
+  echo "# $(sim_no_wine32_reason). Its imports were checked (above)."
   echo "################################################################################"
   finish "DLL planting (imports only)" || exit 1
   exit 77

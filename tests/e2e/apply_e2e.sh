@@ -16,7 +16,7 @@ sim_e2e_begin apply-e2e "$1" 6003-2022-05-apply
 xsd=$repo/toolkit/report/otharden-report.xsd
 services=(RemoteRegistry LanmanWorkstation Browser SSDPSRV upnphost WebClient SNMP SNMPTRAP TlntSvr Spooler
           MSFTPSVC simptcp fax p2pimsvc PacsStore PacsBackup PacsUpdater StubbornSvc PacsReporter)
-state() { settled_services "${services[@]}"; settled_firewall; }
+state() { host_state "${services[@]}"; }
 w() { winepath_of "$1"; }
 profile=$(w "$here/profiles/appliance-lockdown.xml")
 keys=$work/keys reports=$work/reports
@@ -104,13 +104,9 @@ else
 fi
 
 # 4. A setting changed since the report is shown and skipped without --force.
-# (Wine's sc.exe has no `config`: the change is a stop of the Spooler the
-# profile left at manual and running.)
-"$sim/run-in-host.sh" "$prefix" sc stop Spooler >"$work/sc.log" 2>&1 || { bad "sc stop Spooler"; cat "$work/sc.log"; }
-for _ in 1 2 3 4 5; do
-  [[ $("$sim/service-state.sh" "$prefix" Spooler) == "Spooler start=demand state=stopped" ]] && break
-  sleep 1
-done
+# (The change is a stop of the Spooler the profile left at manual and running,
+# by the simulator's sim_scm.exe, which returns once the service is STOPPED.)
+sim_scm stop Spooler >"$work/sc.log" 2>&1 || { bad "sim_scm stop Spooler"; cat "$work/sc.log"; }
 out=$(run rollback --report "$(w "$report")" --pub "$(w "$keys/kit.pub")" 2>&1); code=$?
 mid=$(state)
 if [[ $code -eq 1 ]] && grep -q 'service Spooler: CHANGED SINCE THE REPORT' <<<"${out//$'\r'/}" &&

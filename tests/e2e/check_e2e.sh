@@ -18,13 +18,13 @@ rm -rf "$work"  # this test owns its work folder: start clean
 mkdir -p "$work"
 
 # The 32-bit exe runs only where Wine has 32-bit support.
+SIM_PROG=e2e-check . "$sim/lib.sh"
 arch=$(x86_64-w64-mingw32-objdump -f "$exe" | awk '/file format/ {print $NF}')
-if [[ $arch == pei-i386 ]] && ! { [[ -e /usr/lib/wine/i386-windows/ntdll.dll ]] || [[ -e /usr/lib/i386-linux-gnu/wine/i386-windows/ntdll.dll ]]; }; then
-  cat <<'MSG'
+if [[ $arch == pei-i386 ]] && ! sim_have_wine32; then
+  cat <<MSG
 ################################################################################
-# e2e-check SKIPPED for the x86 otharden.exe: wine32 (i386) is not installed,
-# so Wine cannot run 32-bit programs here (see cmake/install-build-deps.sh for
-# why it may be missing). The x86 build and its import audit still ran.
+# e2e-check SKIPPED for the x86 otharden.exe: $(sim_no_wine32_reason).
+# The x86 build and its import audit still ran (see cmake/install-build-deps.sh).
 ################################################################################
 MSG
   exit 77

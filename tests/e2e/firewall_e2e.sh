@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/expect.sh"
 . "$here/../lib/sim_e2e.sh"
 sim_e2e_begin firewall-e2e "$1" 6003-2022-05-firewall
-state() { settled_firewall; }
+state() { "$sim/firewall/fw-state.sh" "$prefix"; }
 profile=$(winepath_of "$here/profiles/firewall-lockdown.xml")
 journal=$work/apply.journal
 before=$(state)

@@ -17,8 +17,8 @@ sim_e2e_begin profiles-e2e "$1" 6003-2022-05-appliance
 
 services=(fax MSFTPSVC p2pimsvc simptcp TlntSvr RemoteRegistry SSDPSRV upnphost WebClient Browser RpcLocator SNMP
           SNMPTRAP Spooler LanmanWorkstation VendorApp)
-svc_state() { settled_services "${services[@]}"; }
-fw_state() { settled_firewall; }
+svc_state() { "$sim/service-state.sh" "$prefix" "${services[@]}"; }
+fw_state() { "$sim/firewall/fw-state.sh" "$prefix"; }
 
 # The one place that knows how apply and rollback are invoked (the apply
 # command is being rewritten: keep changes to its flags here).

@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 sim_e2e_begin services-e2e "$1" 6003-2022-05-services
 services=(RemoteRegistry Browser SSDPSRV upnphost WebClient SNMP SNMPTRAP TlntSvr MSFTPSVC simptcp fax
           p2pimsvc Spooler PacsStore PacsBackup StubbornSvc LanmanWorkstation)
-state() { settled_services "${services[@]}"; }
+state() { host_state "${services[@]}"; }
 
 profile=$(winepath_of "$here/profiles/services-lockdown.xml")
 journal=$work/apply.journal

@@ -85,12 +85,9 @@ out=$(run diff "$(winepath_of "$work/s1.xml")" "$(winepath_of "$work/s1b.xml")" 
   ok "two snapshots of an unchanged host: no differences, exit 0" ||
   { bad "diff of an unchanged host (exit $code):"; sed 's/^/    | /' <<<"${out//$'\r'/}"; }
 
-"$sim/run-in-host.sh" "$prefix" sc stop SNMP >"$work/sc.log" 2>&1 || { bad "sc stop failed"; cat "$work/sc.log"; }
-for _ in $(seq 30); do
-  [[ $("$sim/service-state.sh" "$prefix" SNMP) == "SNMP start=auto state=stopped" ]] && break
-done
+sim_scm stop SNMP >"$work/sc.log" 2>&1 || { bad "sim_scm stop SNMP failed"; cat "$work/sc.log"; }
 [[ $("$sim/service-state.sh" "$prefix" SNMP) == "SNMP start=auto state=stopped" ]] &&
-  ok "sc stop SNMP: stopped (start type still auto), says sc query" || bad "sc stop did not take"
+  ok "SNMP stopped outside otharden: stopped (start type still auto), says the SCM" || bad "the stop of SNMP did not take"
 run snapshot --out "$(winepath_of "$work/s2.xml")" --key "$(winepath_of "$work/kit.key")" \
   --passphrase-file "$(winepath_of "$work/pass.txt")" >/dev/null 2>&1 || bad "snapshot after sc stop failed"
 

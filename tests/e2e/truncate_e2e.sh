@@ -18,7 +18,7 @@ RANDOM=${3:-20261122}
 services=(RemoteRegistry LanmanWorkstation Browser SSDPSRV upnphost WebClient SNMP SNMPTRAP TlntSvr Spooler
           MSFTPSVC simptcp fax p2pimsvc PacsStore PacsBackup PacsUpdater StubbornSvc PacsReporter)
 # One line per item; the rule count line is left out (it moves with every rule).
-state() { settled_services "${services[@]}"; settled_firewall | grep -v '^rules=' | sed 's/^rule=[^\t]*\t/rule=/'; }
+state() { host_state "${services[@]}" | grep -v '^rules=' | sed 's/^rule=[^\t]*\t/rule=/'; }
 sorted_state() { state | sort; }
 w() { winepath_of "$1"; }
 profile=$(w "$here/profiles/appliance-lockdown.xml")
@@ -59,10 +59,10 @@ for ((i = 0; i < offsets; i++)); do
   # the same profile (journalled and finished) changes only what recover undid.
   rm -f "$jdir"/cut-$i.journal
   apply >"$work/reapply-$i.log" 2>&1 || { bad "re-apply after offset $offset failed"; cat "$work/reapply-$i.log"; break; }
-  for _ in 1 2 3 4 5; do [[ $(sorted_state) == "$after" ]] && break; sleep 1; done
-  if [[ $(sorted_state) != "$after" ]]; then
+  now=$(sorted_state)
+  if [[ $now != "$after" ]]; then
     bad "re-apply after offset $offset did not reach the applied state:"
-    diff <(echo "$after") <(sorted_state) | sed 's/^/    /'
+    diff <(echo "$after") <(echo "$now") | sed 's/^/    /'
     break
   fi
 done

@@ -6,14 +6,21 @@
 set -uo pipefail
 exe=$1
 shift
+# The loaders and sim_have_wine32 (tests/sim/lib.sh): the loader is named by word size,
+# never /usr/bin/wine (it picks wine32 when installed, even where it cannot run).
+SIM_PROG=run_under_wine . "$(cd "$(dirname "${BASH_SOURCE[0]}")/../sim" && pwd)/lib.sh"
 arch=$(x86_64-w64-mingw32-objdump -f "$exe" | awk '/file format/ {print $NF}')
-if [[ $arch == pei-i386 ]] && ! [[ -e /usr/lib/wine/i386-windows/ntdll.dll ]]; then
-  echo "################################################################################"
-  echo "# $(basename "$exe") SKIPPED: it is a 32-bit program and wine32 (i386) is not installed."
-  echo "################################################################################"
-  exit 77
+loader=$SIM_WINE64
+if [[ $arch == pei-i386 ]]; then
+  if ! sim_have_wine32; then
+    echo "################################################################################"
+    echo "# $(basename "$exe") SKIPPED: it is a 32-bit program and $(sim_no_wine32_reason)."
+    echo "################################################################################"
+    exit 77
+  fi
+  loader=$SIM_WINE32
 fi
-out=$(WINEDEBUG=-all wine "$exe" "$@" 2>&1)
+out=$(WINEDEBUG=-all WINESERVER=$SIM_WINESERVER "$loader" "$exe" "$@" 2>&1)
 code=$?
 printf '%s\n' "$out"
 if [[ $code -eq 0 ]] && ! grep -q '^All tests passed' <<<"$out"; then

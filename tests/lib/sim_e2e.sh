@@ -5,6 +5,8 @@
 # 32-bit exe without wine32; builds the host, opens a session (ended at exit)
 # and defines run (otharden.exe in the host) and winepath_of (Linux -> Z:\).
 winepath_of() { printf 'Z:%s' "${1//\//\\}"; }
+# sim_have_wine32, sim_no_wine32_reason, the loaders (tests/sim/lib.sh)
+SIM_PROG=${SIM_PROG:-sim-e2e} . "$(cd "$(dirname "${BASH_SOURCE[0]}")/../sim" && pwd)/lib.sh"
 
 sim_e2e_begin() {
   local name=$1 host=$3
@@ -19,9 +21,9 @@ sim_e2e_begin() {
 
   local arch
   arch=$(x86_64-w64-mingw32-objdump -f "$exe" | awk '/file format/ {print $NF}')
-  if [[ $arch == pei-i386 ]] && ! [[ -e /usr/lib/wine/i386-windows/ntdll.dll ]]; then
+  if [[ $arch == pei-i386 ]] && ! sim_have_wine32; then
     echo "################################################################################"
-    echo "# $name SKIPPED for the x86 otharden.exe: wine32 (i386) is not installed."
+    echo "# $name SKIPPED for the x86 otharden.exe: $(sim_no_wine32_reason)."
     echo "################################################################################"
     exit 77
   fi
@@ -34,29 +36,22 @@ sim_e2e_begin() {
 
 run() { "$sim/run-in-host.sh" "$prefix" "$exe" "$@"; }
 
-# service-state.sh reads "state=missing" when Wine's sc.exe answers nothing,
-# which it does now and then while the SCM is busy: read again (at most 5 s)
-# so a test judges otharden, not a missed read.
-#   settled_services SERVICE...
-settled_services() {
-  local out i
-  for i in 1 2 3 4 5; do
-    out=$("$sim/service-state.sh" "$prefix" "$@")
-    grep -q 'state=missing' <<<"$out" || break
-    sleep 1
-  done
+# host_state [SERVICE...]: the named services (tests/sim/service-state.sh format)
+# and, on a host with a simulated firewall, the firewall (fw-state.sh format), read
+# in ONE run of the simulator's sim_state.exe inside the session. A read is never
+# retried: an incomplete answer fails the test (and says so on stderr).
+host_state() {
+  local args=() out rc=0 n
+  [[ $# -gt 0 ]] && args=(services "$@")
+  [[ -f $prefix/$SIM_PREFIX_DIR/fwprobe.exe ]] && args+=(firewall)
+  out=$("$sim/run-in-host.sh" "$prefix" 'C:\otharden-sim\sim_state.exe' "${args[@]}") || rc=$?
+  n=$(grep -cv '^profile=\|^rules=\|^rule=' <<<"$out")
+  if [[ $rc -gt 1 || $n -ne $# ]] || { [[ ${args[-1]} == firewall ]] && ! grep -q '^rules=' <<<"$out"; }; then
+    echo "host_state: sim_state.exe answered exit $rc with $n service lines for $# services" >&2
+  fi
   printf '%s\n' "$out"
 }
 
-# fw-state.sh prints nothing, or "missing" profile values, when Wine's reg.exe
-# answers nothing under load: read again (at most 5 s). A profile line is
-# always there when the read worked (fw-state.sh prints all three).
-settled_firewall() {
-  local out i
-  for i in 1 2 3 4 5; do
-    out=$("$sim/firewall/fw-state.sh" "$prefix")
-    if grep -q '^profile=public ' <<<"$out" && ! grep '^profile=' <<<"$out" | grep -q '=missing'; then break; fi
-    sleep 1
-  done
-  printf '%s\n' "$out"
-}
+# sim_scm ARGS...: the simulator's SCM helper in the session, e.g. `sim_scm stop SNMP`
+# (ControlService(STOP), then waits until STOPPED: no wait loop in the test).
+sim_scm() { "$sim/run-in-host.sh" "$prefix" 'C:\otharden-sim\sim_scm.exe' "$@"; }

@@ -140,17 +140,9 @@ out=$work/out
 # PATTERN "" = no output check; a pattern starting with "!" must NOT match.
 expect() {
     local name=$1 want=$2 pat=$3 prefix=$4; shift 4
-    local rc attempt
-    for attempt in 1 2; do
-        rc=0
-        "$sim/run-in-host.sh" "$prefix" "$@" >"$out" 2>&1 </dev/null || rc=$?
-        tr -d '\r' <"$out" >"$out.u"
-        # Wine's cmd now and then fails to start any program ("ShellExecuteEx
-        # failed: Internal error", ERROR_INTERNAL_ERROR): the simulator failed,
-        # not run.cmd. Run that case once more, and say so.
-        grep -q 'ShellExecuteEx failed: Internal error' "$out.u" || break
-        [ "$attempt" = 1 ] && echo "NOTE  $name: Wine's cmd could not start the program (Internal error); running it again"
-    done
+    local rc=0
+    "$sim/run-in-host.sh" "$prefix" "$@" >"$out" 2>&1 </dev/null || rc=$?
+    tr -d '\r' <"$out" >"$out.u"
     local why=
     [ "$rc" = "$want" ] || why="exit $rc, wanted $want"
     if [ -n "$pat" ]; then

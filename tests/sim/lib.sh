@@ -13,9 +13,16 @@ SIM_EXIT_ERROR=125   # simulator failure (Wine missing, prefix broken, ...)
 SIM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SIM_ROOT=$(cd "$SIM_DIR/../.." && pwd)
 SIM_BUILD=${SIM_BUILD_DIR:-$SIM_ROOT/build/sim}
-SIM_WINE=${SIM_WINE:-wine}
-SIM_WINESERVER=${SIM_WINESERVER:-wineserver}
-SIM_WINEBOOT=${SIM_WINEBOOT:-wineboot}
+# The Wine loaders, named explicitly: Debian's /usr/bin/wine picks the 32-bit loader
+# whenever wine32 is installed, also on a machine whose kernel cannot execute it (then
+# every Wine call fails, 64-bit ones too). 64-bit prefixes and programs get the 64-bit
+# loader, 32-bit ones the 32-bit loader; sim_wine_env sets SIM_WINE from the prefix.
+SIM_WINE64=${SIM_WINE64:-/usr/lib/wine/wine64}
+SIM_WINE32=${SIM_WINE32:-/usr/lib/wine/wine}
+[ -x "$SIM_WINE64" ] || SIM_WINE64=$(command -v wine64 2>/dev/null || echo /usr/lib/wine/wine64)
+SIM_WINE=${SIM_WINE:-$SIM_WINE64}
+SIM_WINESERVER=${SIM_WINESERVER:-/usr/lib/wine/wineserver64}
+[ -x "$SIM_WINESERVER" ] || SIM_WINESERVER=$(command -v wineserver 2>/dev/null || echo wineserver)
 
 # Executables that get the per-application settings (native ntoskrnl.exe, optional
 # Wine Version, the simulated firewall). Extend with make-host.sh --app NAME.exe or
@@ -32,7 +39,7 @@ sim_now_ms() { date +%s%3N; }
 sim_elapsed() { local d=$(( $(sim_now_ms) - $1 )); printf '%d.%03d' $((d / 1000)) $((d % 1000)); }
 
 sim_need_wine() {
-    command -v "$SIM_WINE" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "'$SIM_WINE' not found (install Debian's wine + wine64)"
+    [ -x "$SIM_WINE64" ] || sim_die "$SIM_EXIT_ERROR" "the 64-bit Wine loader $SIM_WINE64 not found (install Debian's wine + wine64)"
     command -v "$SIM_WINESERVER" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "'$SIM_WINESERVER' not found"
 }
 
@@ -41,15 +48,24 @@ sim_need_wine() {
 # "experimental wow64 mode", fails to load syswow64\ntdll.dll and exits with status 0
 # and NO output - a silent false pass, which is why callers must check this first.
 # Override with SIM_HAVE_WINE32=0/1.
+# The 32-bit loader must also *run*: on a kernel without IA32 emulation (the machines
+# this project builds on, FACTS.md) wine32 may be installed and still fail with "Exec
+# format error". The answer is cached in SIM_HAVE_WINE32 (exported).
 sim_have_wine32() {
-    if [ -n "${SIM_HAVE_WINE32:-}" ]; then [ "$SIM_HAVE_WINE32" = 1 ]; return; fi
-    [ -x /usr/lib/wine/wine ] && return 0
-    local d
-    for d in /usr/lib/i386-linux-gnu/wine/i386-windows /usr/lib/x86_64-linux-gnu/wine/i386-windows \
-             /usr/lib/wine/i386-windows /usr/lib32/wine/i386-windows /opt/wine*/lib/wine/i386-windows; do
-        [ -f "$d/ntdll.dll" ] && return 0
-    done
-    return 1
+    if [ -z "${SIM_HAVE_WINE32:-}" ]; then
+        SIM_HAVE_WINE32=0
+        if [ -x "$SIM_WINE32" ] && "$SIM_WINE32" --version >/dev/null 2>&1; then SIM_HAVE_WINE32=1; fi
+        export SIM_HAVE_WINE32
+    fi
+    [ "$SIM_HAVE_WINE32" = 1 ]
+}
+# Why 32-bit programs cannot run here, for SKIP messages.
+sim_no_wine32_reason() {
+    if [ ! -x "$SIM_WINE32" ]; then
+        echo "wine32 (i386, $SIM_WINE32) is not installed"
+    else
+        echo "$SIM_WINE32 does not run on this machine ($("$SIM_WINE32" --version 2>&1 | head -1)): its kernel cannot execute 32-bit programs"
+    fi
 }
 
 # PE machine of a Windows executable: prints x64, x86, arm64 or unknown.
@@ -69,8 +85,11 @@ sim_pe_arch() {
 }
 
 # Environment for every Wine call on prefix $1: quiet, headless, no desktop integration.
+# The loader follows the prefix's architecture: $2 (x64|x86), else SIM_HOST_ARCH (host.env).
 sim_wine_env() {
     export WINEPREFIX=$1
+    if [ "${2:-${SIM_HOST_ARCH:-x64}}" = x86 ]; then SIM_WINE=$SIM_WINE32; else SIM_WINE=$SIM_WINE64; fi
+    export WINELOADER=$SIM_WINE WINESERVER=$SIM_WINESERVER
     export WINEDEBUG=${SIM_WINEDEBUG:--all}
     unset DISPLAY WAYLAND_DISPLAY WINEARCH WINELOADERNOEXEC
     # winemenubuilder would write .desktop files under $HOME; it is also disabled in the
@@ -85,8 +104,8 @@ sim_wine_env() {
 
 # Run wine / wineserver without the lock descriptors (8, 9): a wineserver started by
 # the call would otherwise inherit them and keep a lock after the script is done.
-sim_wine()       { "$SIM_WINE" "$@" 8>&- 9>&-; }
-sim_wineserver() { "$SIM_WINESERVER" "$@" 8>&- 9>&-; }
+sim_wine()       { "$SIM_WINE" "$@" 7>&- 8>&- 9>&-; }
+sim_wineserver() { "$SIM_WINESERVER" "$@" 7>&- 8>&- 9>&-; }
 
 # Stop the wineserver of the current WINEPREFIX (if any) and every process in it;
 # -k makes the server write system.reg/user.reg before it exits (verified, Wine 8.0).
@@ -118,31 +137,37 @@ sim_unlock() { eval "exec $1>&-"; }
 SIM_WIN_DIR='C:\otharden-sim'
 SIM_PREFIX_DIR=drive_c/otharden-sim
 
-# sim_build_service_tools x64|x86: build (once per source/compiler version) sim_service.exe
-# and sim_scm.exe under $SIM_BUILD/service/<arch>-<hash>/ and set SIM_SERVICE_EXE and
-# SIM_SCM_EXE. Static, -D_WIN32_WINNT=0x0600; imports KERNEL32, ADVAPI32, msvcrt only.
+# sim_build_service_tools x64|x86: build (once per source/compiler version) sim_service.exe,
+# sim_scm.exe and sim_state.exe (the state reader, tests/sim/state) under
+# $SIM_BUILD/service/<arch>-<hash>/ and set SIM_SERVICE_EXE, SIM_SCM_EXE and SIM_STATE_EXE. Static, -D_WIN32_WINNT=0x0600; imports KERNEL32, ADVAPI32, msvcrt only.
 sim_build_service_tools() {
     local arch=$1 tc key dir work f
     if [ "$arch" = x64 ]; then tc=x86_64-w64-mingw32; else tc=i686-w64-mingw32; fi
     command -v "$tc-gcc" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "$tc-gcc not found (install gcc-mingw-w64)"
-    key=$( { cat "$SIM_DIR/service/sim_service.c" "$SIM_DIR/service/sim_scm.c"; "$tc-gcc" --version | head -1; } |
-           md5sum | cut -c1-12)
+    key=$( { cat "$SIM_DIR/service/sim_service.c" "$SIM_DIR/service/sim_scm.c" "$SIM_DIR/state/sim_state.c"
+             "$tc-gcc" --version | head -1; } | md5sum | cut -c1-12)
     dir="$SIM_BUILD/service/$arch-$key"
     SIM_SERVICE_EXE="$dir/sim_service.exe"
     SIM_SCM_EXE="$dir/sim_scm.exe"
-    [ -f "$SIM_SERVICE_EXE" ] && [ -f "$SIM_SCM_EXE" ] && return 0
+    SIM_STATE_EXE="$dir/sim_state.exe"
+    [ -f "$SIM_SERVICE_EXE" ] && [ -f "$SIM_SCM_EXE" ] && [ -f "$SIM_STATE_EXE" ] && return 0
     mkdir -p "$SIM_BUILD/service"
+    # tests run in parallel: one build at a time (fd 7), the others use its result
+    exec 7>"$SIM_BUILD/service/.build.lock"
+    flock 7
+    if [ -f "$SIM_SERVICE_EXE" ] && [ -f "$SIM_SCM_EXE" ] && [ -f "$SIM_STATE_EXE" ]; then exec 7>&-; return 0; fi
     work=$(mktemp -d "$SIM_BUILD/service/tmp.XXXXXX")
-    for f in sim_service sim_scm; do
+    for f in service/sim_service service/sim_scm state/sim_state; do
         "$tc-gcc" -O1 -Wall -Wextra -municode -static -s -D_WIN32_WINNT=0x0600 -DWINVER=0x0600 \
-            -o "$work/$f.exe" "$SIM_DIR/service/$f.c" >"$work/$f.log" 2>&1 || {
-            cat "$work/$f.log" >&2; rm -rf "$work"
-            sim_die "$SIM_EXIT_ERROR" "cannot build tests/sim/service/$f.c"
+            -o "$work/${f#*/}.exe" "$SIM_DIR/$f.c" >"$work/${f#*/}.log" 2>&1 || {
+            cat "$work/${f#*/}.log" >&2; rm -rf "$work"
+            sim_die "$SIM_EXIT_ERROR" "cannot build tests/sim/$f.c"
         }
     done
     mkdir -p "$dir"
-    mv -f "$work/sim_service.exe" "$work/sim_scm.exe" "$dir/"
+    mv -f "$work/sim_service.exe" "$work/sim_scm.exe" "$work/sim_state.exe" "$dir/"
     rm -rf "$work"
+    exec 7>&-
 }
 
 # Pid of the wineserver of the current WINEPREFIX (Linux /proc scan), or nothing.

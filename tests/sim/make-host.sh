@@ -313,16 +313,15 @@ done
 # ---------------------------------------------------------------------------------------
 sim_need_wine
 if [ "${H[arch]}" = x86 ] && ! sim_have_wine32; then
-    sim_skip "host '$HOSTNAME_' is arch=x86 (a 32-bit 2008 host, WINEARCH=win32 prefix): needs wine32 (i386), which is not installed"
+    sim_skip "host '$HOSTNAME_' is arch=x86 (a 32-bit 2008 host, WINEARCH=win32 prefix): needs a working wine32 (i386): $(sim_no_wine32_reason)"
 fi
 if [ "${H[arch]}" = x64 ]; then
     TC=x86_64-w64-mingw32; WINEARCH_=win64
 else
     TC=i686-w64-mingw32; WINEARCH_=win32
 fi
-if [ ${#svc_names[@]} -gt 0 ]; then
-    sim_build_service_tools "${H[arch]}"     # sets SIM_SERVICE_EXE, SIM_SCM_EXE
-fi
+# every host gets sim_state.exe (the tests' state reader); service hosts the rest too
+sim_build_service_tools "${H[arch]}"     # sets SIM_SERVICE_EXE, SIM_SCM_EXE, SIM_STATE_EXE
 for t in "$TC-windres" "$TC-ld" "$TC-objcopy"; do
     command -v "$t" >/dev/null 2>&1 || sim_die "$SIM_EXIT_ERROR" "$t not found (install binutils-mingw-w64 / mingw-w64-tools)"
 done
@@ -341,7 +340,7 @@ base_stamp() {
     for f in /usr/share/wine/wine.inf /usr/local/share/wine/wine.inf /opt/wine*/share/wine/wine.inf; do
         [ -f "$f" ] && { inf=$(stat -c '%Y' "$f"); break; }
     done
-    printf 'otharden-sim-base v1 %s %s %s %s\n' "$WINEARCH_" "$("$SIM_WINE" --version 2>/dev/null)" "$inf" "$(id -un)"
+    printf 'otharden-sim-base v1 %s %s %s %s\n' "$WINEARCH_" "$("$SIM_WINE64" --version 2>/dev/null)" "$inf" "$(id -un)"
 }
 BASE="$SIM_BUILD/base-${H[arch]}"
 base_state=cached
@@ -354,13 +353,13 @@ if [ "$(cat "$BASE/.sim-base-stamp" 2>/dev/null)" != "$want_stamp" ]; then
         rm -rf "$tmp"
         sim_log "creating base prefix $BASE (wineboot, once per architecture; takes a while)"
         (
-            sim_wine_env "$tmp"
+            sim_wine_env "$tmp" "${H[arch]}"
             export WINEARCH=$WINEARCH_
             # no Mono/Gecko install prompts, no desktop integration
             export WINEDLLOVERRIDES="mscoree=d;mshtml=d;winemenubuilder.exe=d"
             sim_wineserver_stop
             log="$SIM_BUILD/base-${H[arch]}.wineboot.log"
-            if ! "$SIM_WINEBOOT" -i >"$log" 2>&1 </dev/null 8>&- 9>&-; then
+            if ! sim_wine wineboot -i >"$log" 2>&1 </dev/null; then
                 cat "$log" >&2
                 exit 1
             fi
@@ -391,7 +390,7 @@ fi
 sim_lock "$PREFIX.lock" 9      # same lock as run-in-host.sh uses for this prefix
 if [ -e "$PREFIX" ]; then
     if [ -f "$PREFIX/sim/host.env" ]; then
-        ( sim_wine_env "$PREFIX"; sim_session_close "$PREFIX" )
+        ( sim_wine_env "$PREFIX" "${H[arch]}"; sim_session_close "$PREFIX" )
         rm -rf "$PREFIX"
     elif [ -d "$PREFIX" ] && [ -z "$(ls -A "$PREFIX")" ]; then
         rmdir "$PREFIX"
@@ -428,6 +427,9 @@ rm -f "$PREFIX/.sim-base-stamp"
 echo disable > "$PREFIX/.update-timestamp"
 mkdir -p "$PREFIX/sim"
 cp "$HOSTFILE" "$PREFIX/sim/host.desc"
+
+mkdir -p "$PREFIX/$SIM_PREFIX_DIR/logs"
+cp "$SIM_STATE_EXE" "$PREFIX/$SIM_PREFIX_DIR/"
 
 # Simulated services: the executables and the install list (sim_scm.exe install format:
 # NAME TAB START TAB DISPLAY TAB DEPENDS TAB BINPATH TAB DELAYED), plus sim/services.tsv
@@ -652,7 +654,7 @@ session_reg > "$PREFIX/sim/session.reg"
 } > "$PREFIX/sim/host.env.tmp"
 
 (
-    sim_wine_env "$PREFIX"
+    sim_wine_env "$PREFIX" "${H[arch]}"
     sim_wineserver_stop
     # to a file, never a pipe: processes started by this first one inherit its stdout
     log="$PREFIX/sim/make-host.log"

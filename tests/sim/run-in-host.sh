@@ -49,7 +49,7 @@ if [ -f "$EXE" ]; then
             ;;
         x86)
             sim_have_wine32 ||
-                sim_skip "$(basename "$EXE") is a 32-bit (i386) program and this Wine has no 32-bit support (wine32 not installed); a 32-bit run cannot be simulated here"
+                sim_skip "$(basename "$EXE") is a 32-bit (i386) program and this machine cannot run it under Wine: $(sim_no_wine32_reason)"
             ;;
         *) sim_die "$SIM_EXIT_ERROR" "$EXE is not an x86/x64 PE executable (machine: $exe_arch)" ;;
     esac
@@ -59,6 +59,8 @@ fi
 
 sim_lock "$PREFIX.lock" 9
 sim_wine_env "$PREFIX"
+# a 32-bit program gets the 32-bit loader (checked above: it runs here)
+if [ "${exe_arch:-}" = x86 ]; then SIM_WINE=$SIM_WINE32; export WINELOADER=$SIM_WINE32; fi
 
 if [ -f "$(sim_session_marker "$PREFIX")" ]; then
     # A session opened by session.sh begin: run in it, leave it running (no new boot, no

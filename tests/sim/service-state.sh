@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # service-state.sh - otharden 2008 host SIMULATOR: what a simulated host's services look
-# like, read independently of otharden: the Start value with Wine's `reg query` and the
-# running state with Wine's `sc query` (the service control manager's own answer).
+# like, read independently of otharden: the Start value from the registry and the running
+# state from the service control manager (QueryServiceStatusEx), both by one run of the
+# simulator's sim_state.exe inside the host.
 #
 #   tests/sim/service-state.sh [--long] PREFIXDIR NAME...
 #   tests/sim/service-state.sh --violations PREFIXDIR
@@ -49,57 +50,14 @@ for n in "$@"; do
     [[ "$n" =~ ^[A-Za-z0-9_.-]{1,256}$ ]] || sim_die "$SIM_EXIT_USAGE" "bad service name '$n'"
 done
 
-# One Windows process for everything: cmd runs reg and sc in turn. For a few names, one
-# reg query per service key is faster than the whole Services tree.
-if [ $# -le 4 ]; then
-    line=""
-    for n in "$@"; do line+="${line:+ & }reg query HKLM\System\CurrentControlSet\Services\\$n"; done
-else
-    line='reg query HKLM\System\CurrentControlSet\Services /s'
-fi
-for n in "$@"; do line+=" & sc query $n"; done
-out=$("$SIM_DIR/run-in-host.sh" "$PREFIX" cmd /c "$line" 2>/dev/null | tr -d '\r') || true
-[ -n "$out" ] || sim_die "$SIM_EXIT_ERROR" "no output from reg/sc in $PREFIX"
-
-printf '%s\n' "$out" | awk -v long="$long" -v names="$*" '
-    BEGIN { n = split(names, want, " ") }
-    # reg query /s: key lines, then "    NAME    TYPE    DATA" value lines
-    /^HKEY_LOCAL_MACHINE\\/ {
-        key = ""
-        if (match(tolower($0), /^hkey_local_machine\\system\\currentcontrolset\\services\\[^\\]+$/)) {
-            key = tolower(substr($0, length("HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\") + 1))
-            exists[key] = 1
-        }
-        next
-    }
-    key != "" && /^    [^ ]/ {
-        split(substr($0, 5), f, /    /)
-        v = substr($0, 5 + length(f[1]) + 4 + length(f[2]) + 4)
-        reg[key, tolower(f[1])] = v
-        next
-    }
-    /^SERVICE_NAME: / { svc = tolower(substr($0, 15)); next }
-    /^ +STATE +: / && svc != "" { st[svc] = tolower($4); next }
-    /^ +WIN32_EXIT_CODE +: / && svc != "" { ex[svc] = $3; next }
-    END {
-        bad = 0
-        for (i = 1; i <= n; i++) {
-            k = tolower(want[i])
-            if (!(k in exists)) { print want[i] " start=missing state=missing"; bad = 1; continue }
-            s = reg[k, "start"]
-            if (s == "0x0") s = "boot"; else if (s == "0x1") s = "system"; else if (s == "0x2") s = "auto"
-            else if (s == "0x3") s = "demand"; else if (s == "0x4") s = "disabled"
-            else if (s == "") s = "missing"; else s = "unknown:" s
-            state = (k in st) ? st[k] : "missing"
-            if (state == "missing") bad = 1
-            line = want[i] " start=" s " state=" state
-            if (long) {
-                d = reg[k, "delayedautostart"]; d = (d == "0x1") ? 1 : 0
-                dep = reg[k, "dependonservice"]; gsub(/\\0/, ",", dep); sub(/,+$/, "", dep)
-                if (dep == "") dep = "-"
-                line = line " delayed=" d " depends=" dep " exit=" ((k in ex) ? ex[k] : "-")
-            }
-            print line
-        }
-        exit bad
-    }'
+# One Windows process: sim_state.exe (tests/sim/state/sim_state.c) reads the Start
+# values from the registry and the states from the SCM, in this session.
+args=(services "$@")
+[ "$long" = 1 ] && args=(--long "${args[@]}")
+rc=0
+out=$("$SIM_DIR/run-in-host.sh" "$PREFIX" "$SIM_WIN_DIR\\sim_state.exe" "${args[@]}") || rc=$?
+# A read is never retried: an answer with the wrong number of lines is a failure.
+[ "$rc" -le 1 ] && [ "$(printf '%s\n' "$out" | grep -c .)" -eq $# ] ||
+    sim_die "$SIM_EXIT_ERROR" "sim_state.exe in $PREFIX: exit $rc, $(printf '%s\n' "$out" | grep -c .) lines for $# services"
+printf '%s\n' "$out"
+exit "$rc"

@@ -1,8 +1,5 @@
 #include "toolkit/engine/service_lockdown.h"
 
-#include <chrono>
-#include <thread>
-
 #include <algorithm>
 #include <set>
 
@@ -57,23 +54,10 @@ Status RestoreService(Host& host, const JournalServiceBefore& before, bool* chan
     *changed = true;
   }
   if (current.running != before.running) {
-    // A rollback should try hard: after a crash or a kill, a service may still
-    // be on its way to the state apply left it in, and the SCM refuses to start
-    // or stop it for a moment. Up to three tries, re-reading in between.
-    Status s;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      if (attempt > 0) {
-        std::this_thread::sleep_for(std::chrono::seconds(1));
-        Result<std::optional<ServiceConfig>> again = host.ReadService(before.name);
-        if (again.ok() && *again && (*again)->running == before.running) {
-          s = Status::Ok();
-          break;
-        }
-      }
-      s = before.running ? host.StartServiceAndWait(before.name, kServiceWaitTimeout)
-                         : host.StopServiceAndWait(before.name, kServiceWaitTimeout);
-      if (s.ok()) break;
-    }
+    // A service a killed apply left STOP_PENDING or START_PENDING is awaited
+    // by the host's start/stop (within kServiceWaitTimeout) before it acts.
+    Status s = before.running ? host.StartServiceAndWait(before.name, kServiceWaitTimeout)
+                              : host.StopServiceAndWait(before.name, kServiceWaitTimeout);
     if (!s.ok()) return s;
     *changed = true;
   }

@@ -7,10 +7,6 @@ namespace {
 
 std::string Esc(const std::string& s) { return HtmlEscape(s); }
 
-std::string Row(const std::string& name, const std::string& value) {
-  return "<tr><th>" + Esc(name) + "</th><td>" + Esc(value) + "</td></tr>\n";
-}
-
 const char* OutcomeClass(const std::string& verdict) {
   if (verdict == "applied" || verdict == "already-matched") return "ok";
   if (verdict == "rolled-back") return "warn";
@@ -51,7 +47,7 @@ std::string RenderApplyReportHtml(const ApplyReportData& r, const SignatureStatu
   if (!r.message.empty()) html << "<section><h2>What failed</h2><p>" << Esc(r.message) << "</p></section>\n";
   if (!r.overrides.empty()) {
     html << "<section><h2>Safety checks overridden by the technician (" << r.overrides.size() << ")</h2><table>\n";
-    for (const auto& [option, what] : r.overrides) html << Row(option, what);
+    for (const auto& [option, what] : r.overrides) html << HtmlRow(option, what);
     html << "</table></section>\n";
   }
 
@@ -73,17 +69,17 @@ std::string RenderApplyReportHtml(const ApplyReportData& r, const SignatureStatu
   }
 
   html << "<section><h2>Run</h2><table>\n"
-       << Row("Report", report_name) << Row("Operator", r.context.operator_name.empty() ? "(not given)" : r.context.operator_name)
-       << Row("Tool", "otharden " + r.context.tool.version + " " + r.context.tool.target + " (" + r.context.tool.build + ")")
-       << Row("Tool SHA-256", r.context.tool_sha256)
-       << Row("Profile", r.profile_name + ": " + r.profile_title + " (" + r.profile_file.file + ", SHA-256 " +
+       << HtmlRow("Report", report_name) << HtmlRow("Operator", r.context.operator_name.empty() ? "(not given)" : r.context.operator_name)
+       << HtmlRow("Tool", "otharden " + r.context.tool.version + " " + r.context.tool.target + " (" + r.context.tool.build + ")")
+       << HtmlRow("Tool SHA-256", r.context.tool_sha256)
+       << HtmlRow("Profile", r.profile_name + ": " + r.profile_title + " (" + r.profile_file.file + ", SHA-256 " +
                              r.profile_file.sha256 + ")")
-       << Row("Profile signature", (r.profile_signed ? "signed: " : "NOT signed: ") + r.profile_signature_detail)
-       << Row("Stick", (r.media_verified ? "verified: " : "NOT verified: ") + r.media_detail)
-       << Row("Required policy", r.policy_name + " (" + r.policy_result + ")" +
+       << HtmlRow("Profile signature", (r.profile_signed ? "signed: " : "NOT signed: ") + r.profile_signature_detail)
+       << HtmlRow("Stick", (r.media_verified ? "verified: " : "NOT verified: ") + r.media_detail)
+       << HtmlRow("Required policy", r.policy_name + " (" + r.policy_result + ")" +
                                      (r.policy_failures.empty() ? "" : ": " + r.policy_failures))
-       << Row("Journal", r.journal.empty() ? "(nothing was changed)" : r.journal);
-  for (const ParameterValue& p : r.parameters) html << Row("Parameter " + p.name, p.value + "  (" + p.source + ")");
+       << HtmlRow("Journal", r.journal.empty() ? "(nothing was changed)" : r.journal);
+  for (const ParameterValue& p : r.parameters) html << HtmlRow("Parameter " + p.name, p.value + "  (" + p.source + ")");
   html << "</table></section>\n";
 
   html << "<section><details><summary>All differences between the before and after snapshots ("

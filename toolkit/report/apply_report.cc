@@ -12,10 +12,8 @@ namespace {
 using tinyxml2::XMLDocument;
 using tinyxml2::XMLElement;
 
-XMLElement* Child(XMLElement* parent, const char* name) { return parent->InsertNewChildElement(name); }
-
 void TextChild(XMLElement* parent, const char* name, const std::string& text) {
-  if (!text.empty()) Child(parent, name)->SetText(text.c_str());
+  if (!text.empty()) AppendChild(parent, name)->SetText(text.c_str());
 }
 
 const char* Bool(bool value) { return value ? "true" : "false"; }
@@ -26,7 +24,7 @@ std::string ApplyReportXml(const ApplyReportData& r) {
   XMLDocument doc;
   XMLElement* root = AppendReportRoot(&doc, "apply", r.context);
 
-  XMLElement* profile = Child(root, "profile");
+  XMLElement* profile = AppendChild(root, "profile");
   profile->SetAttribute("name", r.profile_name.c_str());
   profile->SetAttribute("title", r.profile_title.c_str());
   profile->SetAttribute("file", r.profile_file.file.c_str());
@@ -34,7 +32,7 @@ std::string ApplyReportXml(const ApplyReportData& r) {
   profile->SetAttribute("signed", Bool(r.profile_signed));
   TextChild(profile, "signature", r.profile_signature_detail);
 
-  XMLElement* policy = Child(root, "required-policy");
+  XMLElement* policy = AppendChild(root, "required-policy");
   policy->SetAttribute("name", r.policy_name.c_str());
   policy->SetAttribute("title", r.policy_title.c_str());
   policy->SetAttribute("file", r.policy_file.file.c_str());
@@ -42,32 +40,32 @@ std::string ApplyReportXml(const ApplyReportData& r) {
   policy->SetAttribute("result", r.policy_result.c_str());
   TextChild(policy, "failures", r.policy_failures);
 
-  XMLElement* parameters = Child(root, "parameters");
+  XMLElement* parameters = AppendChild(root, "parameters");
   for (const ParameterValue& p : r.parameters) {
-    XMLElement* el = Child(parameters, "parameter");
+    XMLElement* el = AppendChild(parameters, "parameter");
     el->SetAttribute("name", p.name.c_str());
     el->SetAttribute("value", p.value.c_str());
     el->SetAttribute("source", p.source.c_str());
   }
 
-  XMLElement* media = Child(root, "media");
+  XMLElement* media = AppendChild(root, "media");
   if (!r.media_root.empty()) media->SetAttribute("root", r.media_root.c_str());
   media->SetAttribute("verified", Bool(r.media_verified));
   TextChild(media, "detail", r.media_detail);
 
-  XMLElement* overrides = Child(root, "overrides");
+  XMLElement* overrides = AppendChild(root, "overrides");
   for (const auto& [option, what] : r.overrides) {
-    XMLElement* el = Child(overrides, "override");
+    XMLElement* el = AppendChild(overrides, "override");
     el->SetAttribute("option", option.c_str());
     el->SetText(what.c_str());
   }
 
   AppendSnapshotXml(root, r.before, "before");
 
-  XMLElement* plan = Child(root, "plan");
+  XMLElement* plan = AppendChild(root, "plan");
   plan->SetAttribute("count", static_cast<unsigned>(r.actions.size()));
   for (const PlannedAction& a : r.actions) {
-    XMLElement* el = Child(plan, "action");
+    XMLElement* el = AppendChild(plan, "action");
     el->SetAttribute("area", a.area.c_str());
     el->SetAttribute("item", a.item.c_str());
     el->SetAttribute("action", a.action.c_str());
@@ -75,17 +73,17 @@ std::string ApplyReportXml(const ApplyReportData& r) {
     if (!a.rule.empty()) el->SetAttribute("rule", a.rule.c_str());
     TextChild(el, "description", a.description);
     TextChild(el, "reason", a.reason);
-    Child(el, "before")->SetText(a.before.c_str());
-    Child(el, "wanted")->SetText(a.wanted.c_str());
-    Child(el, "after")->SetText(a.after.c_str());
+    AppendChild(el, "before")->SetText(a.before.c_str());
+    AppendChild(el, "wanted")->SetText(a.wanted.c_str());
+    AppendChild(el, "after")->SetText(a.after.c_str());
   }
 
   if (r.after) AppendSnapshotXml(root, *r.after, "after");
   AppendDifferencesXml(root, r.differences);
-  XMLElement* unplanned = Child(root, "unplanned");
+  XMLElement* unplanned = AppendChild(root, "unplanned");
   AppendDifferencesXml(unplanned, r.unplanned);
 
-  XMLElement* outcome = Child(root, "outcome");
+  XMLElement* outcome = AppendChild(root, "outcome");
   outcome->SetAttribute("result", r.verdict.c_str());
   if (!r.journal.empty()) outcome->SetAttribute("journal", r.journal.c_str());
   TextChild(outcome, "message", r.message);

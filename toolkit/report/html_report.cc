@@ -44,12 +44,12 @@ const char* TagClass(const std::string& outcome) {
   return "bad";
 }
 
-std::string Row(const std::string& name, const std::string& value, bool mono = false) {
+}  // namespace
+
+std::string HtmlRow(const std::string& name, const std::string& value, bool mono) {
   return "<tr><th>" + HtmlEscape(name) + "</th><td" + (mono ? " class=\"mono\"" : "") + ">" +
          HtmlEscape(value) + "</td></tr>\n";
 }
-
-}  // namespace
 
 std::string HtmlSignatureBanner(const SignatureStatus& sig) {
   std::ostringstream html;
@@ -104,14 +104,14 @@ std::string RenderCheckReportHtml(const CheckReport& r, const SignatureStatus& s
   html << "</table></section>\n";
 
   html << "<section><h2>Host</h2><table>\n"
-       << Row("Host name", r.host_name) << Row("Membership", r.membership)
-       << Row("Windows", "NT " + r.os_version + ", service pack " + r.service_pack + ", " + r.product_type +
+       << HtmlRow("Host name", r.host_name) << HtmlRow("Membership", r.membership)
+       << HtmlRow("Windows", "NT " + r.os_version + ", service pack " + r.service_pack + ", " + r.product_type +
                               ", " + r.architecture)
-       << Row("Product name", r.product_name)
-       << Row("ntoskrnl.exe", r.kernel_version.empty() ? "unreadable: " + r.kernel_error : r.kernel_version)
-       << Row("Latest rollup found", r.latest_rollup.empty() ? "none" : r.latest_rollup)
-       << Row("Final rollup", r.final_rollup)
-       << Row("Months behind", r.months_behind ? std::to_string(*r.months_behind) : "unknown")
+       << HtmlRow("Product name", r.product_name)
+       << HtmlRow("ntoskrnl.exe", r.kernel_version.empty() ? "unreadable: " + r.kernel_error : r.kernel_version)
+       << HtmlRow("Latest rollup found", r.latest_rollup.empty() ? "none" : r.latest_rollup)
+       << HtmlRow("Final rollup", r.final_rollup)
+       << HtmlRow("Months behind", r.months_behind ? std::to_string(*r.months_behind) : "unknown")
        << "</table></section>\n";
 
   html << "<section><details><summary>Installed updates (" << r.packages.size()
@@ -123,12 +123,12 @@ std::string RenderCheckReportHtml(const CheckReport& r, const SignatureStatus& s
   html << "</table></details></section>\n";
 
   html << "<section><h2>Evidence record</h2><table>\n"
-       << Row("Report file", report_name) << Row("Command", r.command) << Row("Time (UTC)", r.utc)
-       << Row("Operator", r.operator_name.empty() ? "not recorded" : r.operator_name)
-       << Row("Policy", r.policy_name + ": " + r.policy_title) << Row("Policy file", r.policy_file, true)
-       << Row("Policy SHA-256", r.policy_sha256, true)
-       << Row("otharden", r.tool_version + " (" + r.tool_target + "; " + r.tool_build + ")")
-       << Row("otharden SHA-256", r.tool_sha256.empty() ? "not recorded" : r.tool_sha256, true)
+       << HtmlRow("Report file", report_name) << HtmlRow("Command", r.command) << HtmlRow("Time (UTC)", r.utc)
+       << HtmlRow("Operator", r.operator_name.empty() ? "not recorded" : r.operator_name)
+       << HtmlRow("Policy", r.policy_name + ": " + r.policy_title) << HtmlRow("Policy file", r.policy_file, true)
+       << HtmlRow("Policy SHA-256", r.policy_sha256, true)
+       << HtmlRow("otharden", r.tool_version + " (" + r.tool_target + "; " + r.tool_build + ")")
+       << HtmlRow("otharden SHA-256", r.tool_sha256.empty() ? "not recorded" : r.tool_sha256, true)
        << "</table></section>\n";
   html << "</main></body></html>\n";
   return html.str();
@@ -179,8 +179,8 @@ std::string RenderDiffHtml(const std::vector<SnapshotDifference>& differences, c
          << HtmlEscape(SignatureLine(side->signature)) << "</div>\n";
   }
   html << "<section><h2>Compared</h2><table>\n"
-       << Row("Before", before.file + " (" + before.label + ", " + before.host + ", " + before.utc + ")")
-       << Row("After", after.file + " (" + after.label + ", " + after.host + ", " + after.utc + ")")
+       << HtmlRow("Before", before.file + " (" + before.label + ", " + before.host + ", " + before.utc + ")")
+       << HtmlRow("After", after.file + " (" + after.label + ", " + after.host + ", " + after.utc + ")")
        << "</table></section>\n";
   if (n > 0) {
     html << "<section><h2>Differences</h2><table>\n"

@@ -19,6 +19,10 @@ struct SignatureStatus {
   std::string detail;           // why it is invalid, missing or not checked
 };
 
+// One <tr><th>name</th><td>value</td></tr> row of a page's tables, both escaped;
+// `mono` sets the value in a fixed-width font (hashes, keys, paths).
+std::string HtmlRow(const std::string& name, const std::string& value, bool mono = false);
+
 // The signature banner every page shows under its verdict.
 std::string HtmlSignatureBanner(const SignatureStatus& signature);
 // The pages' shared CSS.

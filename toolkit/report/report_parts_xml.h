@@ -14,6 +14,9 @@
 
 namespace otharden {
 
+// A new last child element `name` of `parent`.
+tinyxml2::XMLElement* AppendChild(tinyxml2::XMLElement* parent, const char* name);
+
 // Adds the XML declaration and <otharden-report format kind> with <tool> and
 // <run> to the empty `doc`; returns the root for the kind's own content.
 tinyxml2::XMLElement* AppendReportRoot(tinyxml2::XMLDocument* doc, const char* kind,

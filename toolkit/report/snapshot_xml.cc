@@ -14,8 +14,6 @@ namespace {
 
 using tinyxml2::XMLElement;
 
-XMLElement* Child(XMLElement* parent, const char* name) { return parent->InsertNewChildElement(name); }
-
 const char* TrueFalse(bool value) { return value ? "true" : "false"; }
 
 const char* DefaultActionName(FirewallAction action) {
@@ -26,10 +24,10 @@ const char* DefaultActionName(FirewallAction action) {
 // ---------------------------------------------------------------- writing
 
 void WriteServices(XMLElement* parent, const std::vector<ServiceConfig>& services) {
-  XMLElement* list = Child(parent, "services");
+  XMLElement* list = AppendChild(parent, "services");
   list->SetAttribute("count", static_cast<unsigned>(services.size()));
   for (const ServiceConfig& s : services) {
-    XMLElement* el = Child(list, "service");
+    XMLElement* el = AppendChild(list, "service");
     el->SetAttribute("name", s.name.c_str());
     el->SetAttribute("display-name", s.display_name.c_str());
     el->SetAttribute("start", StartTypeName(s.start));
@@ -41,11 +39,11 @@ void WriteServices(XMLElement* parent, const std::vector<ServiceConfig>& service
 
 void WriteFirewall(XMLElement* parent, const HostSnapshot& snapshot) {
   if (!snapshot.firewall) {
-    Child(parent, "firewall-unreadable")->SetAttribute("error", snapshot.firewall_error.c_str());
+    AppendChild(parent, "firewall-unreadable")->SetAttribute("error", snapshot.firewall_error.c_str());
     return;
   }
   const FirewallSnapshot& fw = *snapshot.firewall;
-  XMLElement* el = Child(parent, "firewall");
+  XMLElement* el = AppendChild(parent, "firewall");
   std::string current;
   for (FirewallProfile p : kAllFirewallProfiles) {
     if (fw.current_profiles & static_cast<uint32_t>(p)) {
@@ -55,7 +53,7 @@ void WriteFirewall(XMLElement* parent, const HostSnapshot& snapshot) {
   el->SetAttribute("current-profiles", current.c_str());
   el->SetAttribute("rule-count", static_cast<unsigned>(fw.rules.size()));
   for (const FirewallProfileState& p : fw.profiles) {
-    XMLElement* profile = Child(el, "profile");
+    XMLElement* profile = AppendChild(el, "profile");
     profile->SetAttribute("name", FirewallProfileName(p.profile));
     profile->SetAttribute("enabled", TrueFalse(p.enabled));
     profile->SetAttribute("default-inbound", DefaultActionName(p.default_inbound));
@@ -63,7 +61,7 @@ void WriteFirewall(XMLElement* parent, const HostSnapshot& snapshot) {
   }
   // An attribute, not element text: readers collapse whitespace in text, and
   // the rule string must come back byte for byte.
-  for (const FirewallRule& r : fw.rules) Child(el, "rule")->SetAttribute("text", FormatFirewallRule(r).c_str());
+  for (const FirewallRule& r : fw.rules) AppendChild(el, "rule")->SetAttribute("text", FormatFirewallRule(r).c_str());
 }
 
 // ---------------------------------------------------------------- reading
@@ -361,7 +359,7 @@ class SnapshotReader {
 }  // namespace
 
 void AppendSnapshotXml(XMLElement* parent, const HostSnapshot& snapshot, const char* role) {
-  XMLElement* el = Child(parent, "snapshot");
+  XMLElement* el = AppendChild(parent, "snapshot");
   el->SetAttribute("role", role);
   el->SetAttribute("utc", snapshot.time.Iso8601().c_str());
   el->SetAttribute("host", snapshot.os.host_name.c_str());
@@ -384,10 +382,10 @@ std::string SnapshotReportXml(const HostSnapshot& snapshot, const ReportContext&
 }
 
 void AppendDifferencesXml(XMLElement* parent, const std::vector<SnapshotDifference>& differences) {
-  XMLElement* list = Child(parent, "differences");
+  XMLElement* list = AppendChild(parent, "differences");
   list->SetAttribute("count", static_cast<unsigned>(differences.size()));
   for (const SnapshotDifference& d : differences) {
-    XMLElement* el = Child(list, "difference");
+    XMLElement* el = AppendChild(list, "difference");
     el->SetAttribute("area", d.area.c_str());
     el->SetAttribute("item", d.item.c_str());
     el->SetAttribute("before", d.before.c_str());

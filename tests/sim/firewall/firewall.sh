@@ -33,6 +33,10 @@ sim_fw_build() {
     SIM_FW_PROBE="$dir/fwprobe.exe"
     [ -f "$SIM_FW_DLL" ] && [ -f "$SIM_FW_PROBE" ] && return 0
     mkdir -p "$SIM_BUILD/firewall"
+    # tests run in parallel: one build at a time (fd 7), the others use its result
+    exec 7>"$SIM_BUILD/firewall/.build.lock"
+    flock 7
+    if [ -f "$SIM_FW_DLL" ] && [ -f "$SIM_FW_PROBE" ]; then exec 7>&-; return 0; fi
     work=$(mktemp -d "$SIM_BUILD/firewall/tmp.XXXXXX")
     if ! "$tc-g++" -O2 -std=c++17 -Wall -Wextra -shared -static -static-libgcc -static-libstdc++ -s \
             -D_WIN32_WINNT=0x0600 -DWINVER=0x0600 -o "$work/hnetcfg.dll" \
@@ -47,6 +51,7 @@ sim_fw_build() {
     mkdir -p "$dir"
     mv -f "$work/hnetcfg.dll" "$work/fwprobe.exe" "$dir/"
     rm -rf "$work"
+    exec 7>&-
 }
 
 # ---------------------------------------------------------------------------------------

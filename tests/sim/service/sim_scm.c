@@ -27,6 +27,7 @@
  *                                     NAME start=auto state=running type=0x10 pid=N
  *                                     accepts=0x5 exit=0 deps=A,B dependents=X,Y
  *                                     delayed=<0|1|err:N> delayed_reg=<0|1|missing>
+ *   sim_scm.exe wait NAME STATE       until NAME is in STATE (<= 30 s); exit 1 if it is not
  *   sim_scm.exe control NAME CODE     ControlService(CODE); prints rc/error/status
  *   sim_scm.exe set-start NAME auto|demand|disabled|boot|system
  *                                     ChangeServiceConfigW (start type only)
@@ -533,10 +534,40 @@ static int cmd_set_delayed(const WCHAR *name, const WCHAR *v)
     return r != 0;
 }
 
+/* wait NAME STATE: until the service is in STATE (running, stopped, stop_pending, ...),
+ * at most WAIT_LIMIT_MS; prints the state reached. A test waits on a state, never on a
+ * time of its own. */
+static int cmd_wait(const WCHAR *name, const WCHAR *want_s)
+{
+    SC_HANDLE svc = OpenServiceW(g_scm, name, SERVICE_QUERY_STATUS);
+    SERVICE_STATUS_PROCESS ssp;
+    DWORD waited = 0, want;
+    char want8[64];
+    fputs("service=", stdout); out_w(name);
+    if (!svc) { printf(" wait=failed step=OpenServiceW error=%lu\n", (unsigned long)GetLastError()); return 0; }
+    WideCharToMultiByte(CP_UTF8, 0, want_s, -1, want8, sizeof want8, NULL, NULL);
+    want8[sizeof want8 - 1] = 0;
+    for (want = 1; want <= 7 && strcmp(state_name(want), want8); ++want) {}
+    if (want > 7) { printf(" wait=failed bad-state=%s\n", want8); CloseServiceHandle(svc); return 0; }
+    for (;;) {
+        if (!query_status(svc, &ssp)) {
+            printf(" wait=failed step=QueryServiceStatusEx error=%lu\n", (unsigned long)GetLastError());
+            CloseServiceHandle(svc);
+            return 0;
+        }
+        if (ssp.dwCurrentState == want || waited >= WAIT_LIMIT_MS) break;
+        Sleep(20);
+        waited += 20;
+    }
+    printf(" state=%s exit=%lu\n", state_name(ssp.dwCurrentState), (unsigned long)ssp.dwWin32ExitCode);
+    CloseServiceHandle(svc);
+    return ssp.dwCurrentState == want;
+}
+
 static int usage(void)
 {
     fputs("usage: sim_scm.exe install SPECFILE | start NAME... | stop NAME... | ensure NAME=STATE:START... |\n"
-          "       query NAME... |\n"
+          "       query NAME... | wait NAME STATE |\n"
           "       control NAME CODE | set-start NAME TYPE | set-delayed NAME 0|1\n"
           "(otharden 2008 host SIMULATOR helper)\n", stderr);
     return 2;
@@ -558,6 +589,7 @@ int wmain(int argc, WCHAR **argv)
     else if (!wcscmp(cmd, L"stop")) for (i = 2; i < argc; ++i) ok &= cmd_stop(argv[i]);
     else if (!wcscmp(cmd, L"ensure")) ok = cmd_ensure(argc - 2, argv + 2);
     else if (!wcscmp(cmd, L"query")) for (i = 2; i < argc; ++i) ok &= cmd_query(argv[i]);
+    else if (!wcscmp(cmd, L"wait") && argc == 4) ok = cmd_wait(argv[2], argv[3]);
     else if (!wcscmp(cmd, L"control") && argc == 4) ok = cmd_control(argv[2], argv[3]);
     else if (!wcscmp(cmd, L"set-start") && argc == 4) ok = cmd_set_start(argv[2], argv[3]);
     else if (!wcscmp(cmd, L"set-delayed") && argc == 4) ok = cmd_set_delayed(argv[2], argv[3]);

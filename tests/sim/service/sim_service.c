@@ -15,8 +15,13 @@
  *                       ControlService(SERVICE_CONTROL_STOP) is refused by the SCM.
  *                       The process only ends when the session (wineserver) ends.
  *   --slow-stop N       on STOP: stays STOP_PENDING for N seconds (checkpoint increases
- *                       every second, wait hint 2 s) before STOPPED.
+ *                       every second, wait hint 1 s) before STOPPED.
  *   --slow-start N      stays START_PENDING for N seconds before RUNNING.
+ *   hold files          while C:\otharden-sim\hold\<NAME>.stop exists, a stopping service
+ *                       stays STOP_PENDING (after any --slow-stop); while <NAME>.start exists,
+ *                       a starting one stays START_PENDING. A test creates the file before
+ *                       the control and deletes it to let the transition finish, so a test
+ *                       asking for a pending state gets it on any machine, fast or slow.
  *   --fail-start        reports STOPPED with ERROR_SERVICE_SPECIFIC_ERROR (exit code 1066,
  *                       service-specific 42) instead of RUNNING: StartService "works" but
  *                       the service does not come up.
@@ -54,6 +59,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <wchar.h>
+
+/* dwWaitHint of every pending report: 1 s. A caller polls at a tenth of the hint
+ * (Microsoft's service samples; otharden: at least 100 ms), so a short hint keeps the
+ * tests from sleeping on services that are long done. Real services give 1-30 s. */
+#define SIM_WAIT_HINT_MS 1000
 
 static WCHAR g_name[256] = L"sim_service";
 static SERVICE_STATUS_HANDLE g_handle;
@@ -311,7 +321,7 @@ static DWORD WINAPI handler(DWORD control, DWORD type, void *data, void *ctx)
             return NO_ERROR;
         }
         if (control == SERVICE_CONTROL_STOP) check_dependents();
-        report(SERVICE_STOP_PENDING, NO_ERROR, 0, 2000);
+        report(SERVICE_STOP_PENDING, NO_ERROR, 0, SIM_WAIT_HINT_MS);
         SetEvent(g_stop_event);
         return NO_ERROR;
     case SERVICE_CONTROL_INTERROGATE:
@@ -321,6 +331,23 @@ static DWORD WINAPI handler(DWORD control, DWORD type, void *data, void *ctx)
     default:
         return ERROR_CALL_NOT_IMPLEMENTED;
     }
+}
+
+/* Hold file C:\otharden-sim\hold\<NAME>.<what> (see the header): stay in the pending
+ * state STATE while it exists, reporting a new checkpoint now and then. */
+static void hold_while_file(const WCHAR *what, const char *what8, DWORD state)
+{
+    WCHAR path[512];
+    DWORD checks = 0;
+    _snwprintf(path, 511, L"C:\\otharden-sim\\hold\\%ls.%ls", g_name, what);
+    path[511] = 0;
+    if (GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES) return;
+    log_line("%s held by its hold file", what8);
+    while (GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES) {
+        Sleep(20);
+        if (++checks % 25 == 0) report(state, NO_ERROR, 0, SIM_WAIT_HINT_MS);
+    }
+    log_line("%s released", what8);
 }
 
 static void WINAPI service_main(DWORD argc, WCHAR **argv)
@@ -339,11 +366,12 @@ static void WINAPI service_main(DWORD argc, WCHAR **argv)
         return;
     }
     log_line("start name=%s cmdline=%s", name8, cmd8);
-    report(SERVICE_START_PENDING, NO_ERROR, 0, 3000);
+    report(SERVICE_START_PENDING, NO_ERROR, 0, SIM_WAIT_HINT_MS);
     for (i = 0; i < g_slow_start; ++i) {
         Sleep(1000);
-        report(SERVICE_START_PENDING, NO_ERROR, 0, 3000);
+        report(SERVICE_START_PENDING, NO_ERROR, 0, SIM_WAIT_HINT_MS);
     }
+    hold_while_file(L"start", "start", SERVICE_START_PENDING);
     if (g_fail_start) {
         log_line("fail-start: reporting STOPPED with a service-specific error");
         report(SERVICE_STOPPED, ERROR_SERVICE_SPECIFIC_ERROR, 42, 0);
@@ -363,8 +391,9 @@ static void WINAPI service_main(DWORD argc, WCHAR **argv)
     WaitForSingleObject(g_stop_event, INFINITE);
     for (i = 0; i < g_slow_stop; ++i) {
         Sleep(1000);
-        report(SERVICE_STOP_PENDING, NO_ERROR, 0, 2000);
+        report(SERVICE_STOP_PENDING, NO_ERROR, 0, SIM_WAIT_HINT_MS);
     }
+    hold_while_file(L"stop", "stop", SERVICE_STOP_PENDING);
     log_line("stopped");
     report(SERVICE_STOPPED, NO_ERROR, 0, 0);
 }

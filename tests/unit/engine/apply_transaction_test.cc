@@ -2,6 +2,8 @@
 // judging each action from the after snapshot, and the apply report's round trip.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include "toolkit/engine/apply_transaction.h"
 #include "toolkit/engine/snapshot.h"
 #include "toolkit/platform/memory_host.h"
@@ -9,25 +11,8 @@
 #include "toolkit/report/apply_report.h"
 
 namespace otharden {
+using namespace testing;
 namespace {
-
-class SinkFile : public DurableAppendFile {
- public:
-  explicit SinkFile(std::string* sink) : sink_(sink) {}
-  Status Append(const std::string& data) override {
-    *sink_ += data;
-    return Status::Ok();
-  }
-
- private:
-  std::string* sink_;
-};
-
-FirewallRule Rule(const std::string& text) {
-  Result<FirewallRule> r = ParseFirewallRule(text);
-  REQUIRE(r.ok());
-  return *r;
-}
 
 MemoryHost Host2008() {
   MemoryHost host;
@@ -41,7 +26,7 @@ MemoryHost Host2008() {
                              {FirewallProfile::kPrivate, true, FirewallAction::kBlock, FirewallAction::kAllow},
                              {FirewallProfile::kPublic, true, FirewallAction::kBlock, FirewallAction::kAllow}};
   host.firewall->rules = {
-      Rule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=445|App=System|Name=SMB-In|")};
+      ParsedRule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=445|App=System|Name=SMB-In|")};
   return host;
 }
 
@@ -58,7 +43,7 @@ LockdownPlan MakePlan(const MemoryHost& host) {
   plan.services.changes.push_back(service);
   FirewallChange add;
   add.kind = FirewallChange::Kind::kAddRule;
-  add.rule = Rule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=104|RA4=10.1.2.0/255.255.255.0|"
+  add.rule = ParsedRule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=104|RA4=10.1.2.0/255.255.255.0|"
                   "Name=DICOM|EmbedCtxt=otharden:pacs|");
   add.reason = "DICOM from the PACS";
   plan.firewall.changes.push_back(add);
@@ -73,15 +58,6 @@ LockdownPlan MakePlan(const MemoryHost& host) {
   return plan;
 }
 
-const ProgressFn kQuiet = [](const std::string&) {};
-
-std::unique_ptr<JournalWriter> NewJournal(std::string* sink) {
-  Result<std::unique_ptr<JournalWriter>> j =
-      JournalWriter::Create(std::make_unique<SinkFile>(sink), "apply.journal", {"pacs", "PACS-WS01", "t"});
-  REQUIRE(j.ok());
-  return std::move(*j);
-}
-
 }  // namespace
 
 TEST_CASE("a successful apply is judged as planned from the after snapshot") {
@@ -90,8 +66,8 @@ TEST_CASE("a successful apply is judged as planned from the after snapshot") {
   Result<HostSnapshot> before = TakeSnapshot(host);
   REQUIRE(before.ok());
   std::string sink;
-  auto journal = NewJournal(&sink);
-  ApplyOutcome outcome = ApplyLockdown(host, plan, *journal, kQuiet);
+  auto journal = StringJournal(&sink, "apply.journal", {"pacs", "PACS-WS01", "t"});
+  ApplyOutcome outcome = ApplyLockdown(host, plan, *journal, Quiet);
   CHECK(outcome.verdict == "applied");
   CHECK(ParseJournal("apply.journal", sink)->end == std::optional<std::string>("applied"));
 
@@ -119,8 +95,8 @@ TEST_CASE("a failed apply is rolled back and every action is judged as before") 
   host.failing_rules = {"DICOM"};
   const LockdownPlan plan = MakePlan(host);
   std::string sink;
-  auto journal = NewJournal(&sink);
-  ApplyOutcome outcome = ApplyLockdown(host, plan, *journal, kQuiet);
+  auto journal = StringJournal(&sink, "apply.journal", {"pacs", "PACS-WS01", "t"});
+  ApplyOutcome outcome = ApplyLockdown(host, plan, *journal, Quiet);
   CHECK(outcome.verdict == "rolled-back");
   CHECK(outcome.message.find("DICOM") != std::string::npos);
   Result<HostSnapshot> after = TakeSnapshot(host);
@@ -174,8 +150,8 @@ TEST_CASE("the apply report reads back as written, and is strict") {
   r.media_detail = "not run from a stick";
   r.before = *TakeSnapshot(host);
   std::string sink;
-  auto journal = NewJournal(&sink);
-  ApplyOutcome outcome = ApplyLockdown(host, plan, *journal, kQuiet);
+  auto journal = StringJournal(&sink, "apply.journal", {"pacs", "PACS-WS01", "t"});
+  ApplyOutcome outcome = ApplyLockdown(host, plan, *journal, Quiet);
   r.after = *TakeSnapshot(host);
   r.actions = DescribePlan(plan);
   JudgeActions(*r.after, &r.actions);

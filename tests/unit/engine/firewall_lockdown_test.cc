@@ -1,37 +1,18 @@
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include "toolkit/engine/firewall_lockdown.h"
 #include "toolkit/platform/memory_host.h"
 
 namespace otharden {
+using namespace testing;
 namespace {
-
-class MemoryAppendFile : public DurableAppendFile {
- public:
-  explicit MemoryAppendFile(std::string* sink) : sink_(sink) {}
-  Status Append(const std::string& data) override {
-    *sink_ += data;
-    return Status::Ok();
-  }
-
- private:
-  std::string* sink_;
-};
-
-const ProtectedServices& Protected() {
-  static const ProtectedServices list = [] {
-    Result<ProtectedServices> p =
-        LoadProtectedServicesFile(OTHARDEN_SOURCE_DIR "/policies/protected-services.xml");
-    REQUIRE(p.ok());
-    return *p;
-  }();
-  return list;
-}
 
 Profile ParseFirewallTestProfile(const std::string& body, const std::string& other = "disable") {
   const std::string text = "<profile format=\"1\" name=\"pacs\" policy=\"esu-6003\">\n<title>t</title>\n"
                            "<firewall other-inbound-rules=\"" + other + "\">\n" + body + "</firewall>\n</profile>\n";
-  Result<Profile> p = ParseProfile("fw.xml", text, Protected());
+  Result<Profile> p = ParseProfile("fw.xml", text, ShippedProtectedServices());
   INFO(p.status().ToString());
   REQUIRE(p.ok());
   return *p;
@@ -42,12 +23,6 @@ const char kProfiles[] =
     "<profile name=\"private\" firewall=\"on\" inbound=\"block\" outbound=\"allow\"/>\n"
     "<profile name=\"public\" firewall=\"on\" inbound=\"block\" outbound=\"allow\"/>\n";
 
-FirewallRule Rule(const std::string& text) {
-  Result<FirewallRule> r = ParseFirewallRule(text);
-  REQUIRE(r.ok());
-  return *r;
-}
-
 // A 2008 host's firewall as found: everything on, inbound allowed by default,
 // Remote Desktop and file sharing open.
 MemoryHost FoundHost() {
@@ -56,22 +31,13 @@ MemoryHost FoundHost() {
                              {FirewallProfile::kPrivate, true, FirewallAction::kAllow, FirewallAction::kAllow},
                              {FirewallProfile::kPublic, false, FirewallAction::kBlock, FirewallAction::kAllow}};
   host.firewall->rules = {
-      Rule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=3389|App=System|Name=Remote Desktop (TCP-In)|"),
-      Rule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=445|App=System|Name=File and Printer Sharing (SMB-In)|"),
-      Rule("v2.0|Action=Allow|Active=TRUE|Dir=Out|Protocol=6|RPort=80|Name=Outbound web|"),
-      Rule("v2.0|Action=Allow|Dir=In|Protocol=6|LPort=23|Name=Telnet (disabled already)|")};
+      ParsedRule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=3389|App=System|Name=Remote Desktop (TCP-In)|"),
+      ParsedRule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=445|App=System|Name=File and Printer Sharing (SMB-In)|"),
+      ParsedRule("v2.0|Action=Allow|Active=TRUE|Dir=Out|Protocol=6|RPort=80|Name=Outbound web|"),
+      ParsedRule("v2.0|Action=Allow|Dir=In|Protocol=6|LPort=23|Name=Telnet (disabled already)|")};
   host.firewall->current_profiles = static_cast<uint32_t>(FirewallProfile::kDomain);
   return host;
 }
-
-std::unique_ptr<JournalWriter> NewJournal(std::string* sink) {
-  Result<std::unique_ptr<JournalWriter>> j =
-      JournalWriter::Create(std::make_unique<MemoryAppendFile>(sink), "fw.journal", {"pacs", "H", "t"});
-  REQUIRE(j.ok());
-  return std::move(*j);
-}
-
-const ProgressFn kQuiet = [](const std::string&) {};
 
 }  // namespace
 
@@ -96,7 +62,7 @@ TEST_CASE("firewall sections that Windows Server 2008 cannot store are refused w
   auto error_of = [](const std::string& body) {
     Result<Profile> p = ParseProfile(
         "fw.xml", "<profile format=\"1\" name=\"x\" policy=\"p\">\n<title>t</title>\n<firewall>\n" + body +
-                      "</firewall>\n</profile>\n", Protected());
+                      "</firewall>\n</profile>\n", ShippedProtectedServices());
     REQUIRE_FALSE(p.ok());
     return p.status().message();
   };
@@ -140,15 +106,15 @@ TEST_CASE("apply, verify and roll back the firewall exactly") {
                               "reason=\"r\"/>\n");
   FirewallPlan plan = PlanFirewallLockdown(*host.firewall, p);
   std::string sink;
-  auto journal = NewJournal(&sink);
-  REQUIRE(ApplyFirewallPlan(host, plan, *journal, kQuiet).ok());
+  auto journal = StringJournal(&sink, "fw.journal", {"pacs", "H", "t"});
+  REQUIRE(ApplyFirewallPlan(host, plan, *journal, Quiet).ok());
   CHECK(host.firewall->profiles[2].enabled);
   CHECK(PlanFirewallLockdown(*host.firewall, p).changes.empty());  // a second plan finds nothing to do
 
   Result<Journal> read = ParseJournal("fw.journal", sink);
   REQUIRE(read.ok());
   CHECK(read->firewall.size() == plan.changes.size());
-  RollbackResult undo = RollbackFirewall(host, *read, kQuiet);
+  RollbackResult undo = RollbackFirewall(host, *read, Quiet);
   CHECK(undo.failures.empty());
   CHECK(undo.restored == static_cast<int>(plan.changes.size()));
   REQUIRE(host.firewall->rules.size() == before.rules.size());
@@ -156,7 +122,7 @@ TEST_CASE("apply, verify and roll back the firewall exactly") {
     CHECK(FormatFirewallRule(host.firewall->rules[i]) == FormatFirewallRule(before.rules[i]));
   }
   for (size_t i = 0; i < before.profiles.size(); ++i) CHECK(host.firewall->profiles[i] == before.profiles[i]);
-  CHECK(RollbackFirewall(host, *read, kQuiet).restored == 0);  // twice changes nothing
+  CHECK(RollbackFirewall(host, *read, Quiet).restored == 0);  // twice changes nothing
 }
 
 TEST_CASE("a rule the profile changed since the last apply is replaced, and rollback restores the old one") {
@@ -164,8 +130,8 @@ TEST_CASE("a rule the profile changed since the last apply is replaced, and roll
   Profile v1 = ParseFirewallTestProfile("<allow name=\"DICOM\" protocol=\"tcp\" local-ports=\"104\" "
                                         "remote-addresses=\"10.1.2.0/24\" reason=\"r\"/>\n", "keep");
   std::string sink1;
-  auto j1 = NewJournal(&sink1);
-  REQUIRE(ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, v1), *j1, kQuiet).ok());
+  auto j1 = StringJournal(&sink1, "fw.journal", {"pacs", "H", "t"});
+  REQUIRE(ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, v1), *j1, Quiet).ok());
   const FirewallSnapshot after_v1 = *host.firewall;
 
   Profile v2 = ParseFirewallTestProfile("<allow name=\"DICOM\" protocol=\"tcp\" local-ports=\"104\" "
@@ -175,11 +141,11 @@ TEST_CASE("a rule the profile changed since the last apply is replaced, and roll
   CHECK(plan.changes[0].kind == FirewallChange::Kind::kRemoveRule);
   CHECK(plan.changes[1].kind == FirewallChange::Kind::kAddRule);
   std::string sink2;
-  auto j2 = NewJournal(&sink2);
-  REQUIRE(ApplyFirewallPlan(host, plan, *j2, kQuiet).ok());
+  auto j2 = StringJournal(&sink2, "fw.journal", {"pacs", "H", "t"});
+  REQUIRE(ApplyFirewallPlan(host, plan, *j2, Quiet).ok());
   Result<Journal> read = ParseJournal("j2", sink2);
   REQUIRE(read.ok());
-  CHECK(RollbackFirewall(host, *read, kQuiet).failures.empty());
+  CHECK(RollbackFirewall(host, *read, Quiet).failures.empty());
   REQUIRE(host.firewall->rules.size() == after_v1.rules.size());
   for (size_t i = 0; i < after_v1.rules.size(); ++i) {
     CHECK(FirewallRuleIdentity(host.firewall->rules[i]) == FirewallRuleIdentity(after_v1.rules[i]));
@@ -187,8 +153,8 @@ TEST_CASE("a rule the profile changed since the last apply is replaced, and roll
 }
 
 TEST_CASE("the same rule read back in the API's spelling has the same identity") {
-  FirewallRule ours = Rule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=2575|RA4=10.20.5.10|Name=HL7|");
-  FirewallRule api = Rule("v2.0|Action=Allow|Dir=In|Protocol=6|LPort=2575|RA4=10.20.5.10/255.255.255.255|Profile=Domain|"
+  FirewallRule ours = ParsedRule("v2.0|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=2575|RA4=10.20.5.10|Name=HL7|");
+  FirewallRule api = ParsedRule("v2.0|Action=Allow|Dir=In|Protocol=6|LPort=2575|RA4=10.20.5.10/255.255.255.255|Profile=Domain|"
                           "Profile=Private|Profile=Public|Name=HL7|");
   CHECK(FirewallRuleIdentity(ours) == FirewallRuleIdentity(api));
 }
@@ -201,11 +167,11 @@ TEST_CASE("a failing firewall change rolls back the firewall and the services") 
   p.services.push_back({"RemoteRegistry", ServiceDirective::kDisable, "r", "", 0});
   host.failing_rules.insert("B");
   std::string sink;
-  auto journal = NewJournal(&sink);
+  auto journal = StringJournal(&sink, "fw.journal", {"pacs", "H", "t"});
   Result<ServicePlan> services = PlanServiceLockdown(host, p);
   REQUIRE(services.ok());
-  REQUIRE(ApplyServicePlan(host, *services, *journal, kQuiet).ok());
-  Status s = ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, p), *journal, kQuiet);
+  REQUIRE(ApplyServicePlan(host, *services, *journal, Quiet).ok());
+  Status s = ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, p), *journal, Quiet);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("firewall rule 'B': INetFwRules::Add failed") == 0);
   CHECK(host.Find("RemoteRegistry")->start == ServiceStartType::kAuto);
@@ -244,7 +210,7 @@ TEST_CASE("the lockout guard refuses a plan that cuts the remote session or a ma
   SECTION("a block rule wins over an allow rule") {
     Profile p = ParseFirewallTestProfile(std::string(kProfiles) +
                                 "<allow name=\"RDP\" protocol=\"tcp\" local-ports=\"3389\" reason=\"r\"/>\n", "keep");
-    host.firewall->rules.push_back(Rule("v2.0|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=3389|Name=No RDP|"));
+    host.firewall->rules.push_back(ParsedRule("v2.0|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=3389|Name=No RDP|"));
     CHECK_FALSE(CheckLockout(*host.firewall, PlanFirewallLockdown(*host.firewall, p), p, rdp).ok());
   }
 }
@@ -264,8 +230,8 @@ TEST_CASE("review findings: unknown client address, identical twins, management 
     Profile p = ParseFirewallTestProfile(std::string(kProfiles) +
                                          "<allow name=\"RDP\" protocol=\"tcp\" local-ports=\"3389\" reason=\"r\"/>\n");
     std::string sink;
-    auto journal = NewJournal(&sink);
-    Status s = ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, p), *journal, kQuiet);
+    auto journal = StringJournal(&sink, "fw.journal", {"pacs", "H", "t"});
+    Status s = ApplyFirewallPlan(host, PlanFirewallLockdown(*host.firewall, p), *journal, Quiet);
     INFO(s.ToString());
     CHECK(s.ok());
   }
@@ -273,7 +239,7 @@ TEST_CASE("review findings: unknown client address, identical twins, management 
     Result<Profile> p = ParseProfile(
         "fw.xml", "<profile format=\"1\" name=\"x\" policy=\"p\">\n<title>t</title>\n<firewall>\n"
                   "<allow name=\"SNMP\" protocol=\"udp\" local-ports=\"161\" management=\"true\" reason=\"r\"/>\n"
-                  "</firewall>\n</profile>\n", Protected());
+                  "</firewall>\n</profile>\n", ShippedProtectedServices());
     REQUIRE_FALSE(p.ok());
     CHECK(p.status().message().find("fw.xml:4: rule 'SNMP': management=\"true\" is for inbound TCP rules") == 0);
   }

@@ -1,26 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include "toolkit/engine/service_lockdown.h"
 #include "toolkit/platform/memory_host.h"
 
 namespace otharden {
+using namespace testing;
 namespace {
-
-// A journal file kept in memory; can be told to fail from the Nth append on.
-class MemoryAppendFile : public DurableAppendFile {
- public:
-  explicit MemoryAppendFile(std::string* sink, int fail_at = -1) : sink_(sink), fail_at_(fail_at) {}
-  Status Append(const std::string& data) override {
-    if (fail_at_ >= 0 && appends_++ >= fail_at_) return Status::IoError("journal: device removed");
-    *sink_ += data;
-    return Status::Ok();
-  }
-
- private:
-  std::string* sink_;
-  int fail_at_;
-  int appends_ = 0;
-};
 
 ServiceEntry Entry(const std::string& name, ServiceDirective d) {
   return ServiceEntry{name, d, "because", "", 0};
@@ -45,15 +32,6 @@ MemoryHost ApplianceHost() {
   host.AddService("TlntSvr", ServiceStartType::kDisabled, false);
   return host;
 }
-
-std::unique_ptr<JournalWriter> NewJournal(std::string* sink, int fail_at = -1) {
-  Result<std::unique_ptr<JournalWriter>> j = JournalWriter::Create(
-      std::make_unique<MemoryAppendFile>(sink, fail_at), "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"});
-  REQUIRE(j.ok());
-  return std::move(*j);
-}
-
-const ProgressFn kQuiet = [](const std::string&) {};
 
 }  // namespace
 
@@ -84,8 +62,8 @@ TEST_CASE("dependents being disabled too are stopped first") {
   CHECK(plan->changes[0].name == "upnphost");
   CHECK(plan->changes[1].name == "SSDPSRV");
   std::string sink;
-  auto journal = NewJournal(&sink);
-  REQUIRE(ApplyServicePlan(host, *plan, *journal, kQuiet).ok());
+  auto journal = StringJournal(&sink, "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"});
+  REQUIRE(ApplyServicePlan(host, *plan, *journal, Quiet).ok());
   CHECK(host.calls == std::vector<std::string>{"start upnphost disabled", "stop upnphost", "start SSDPSRV disabled",
                                                "stop SSDPSRV"});
 }
@@ -111,8 +89,8 @@ TEST_CASE("apply journals each service before changing it, and a second plan fin
   Result<ServicePlan> plan = PlanServiceLockdown(host, profile);
   REQUIRE(plan.ok());
   std::string sink;
-  auto journal = NewJournal(&sink);
-  REQUIRE(ApplyServicePlan(host, *plan, *journal, kQuiet).ok());
+  auto journal = StringJournal(&sink, "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"});
+  REQUIRE(ApplyServicePlan(host, *plan, *journal, Quiet).ok());
   Result<Journal> read = ParseJournal("mem.journal", sink);
   REQUIRE(read.ok());
   REQUIRE(read->services.size() == 2);
@@ -136,7 +114,7 @@ TEST_CASE("a failure midway rolls back what was already changed") {
   Result<ServicePlan> plan = PlanServiceLockdown(host, profile);
   REQUIRE(plan.ok());
   std::string sink;
-  auto journal = NewJournal(&sink);
+  auto journal = StringJournal(&sink, "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"});
   std::vector<std::string> lines;
   Status s = ApplyServicePlan(host, *plan, *journal, [&](const std::string& l) { lines.push_back(l); });
   REQUIRE_FALSE(s.ok());
@@ -154,8 +132,8 @@ TEST_CASE("when the journal cannot be written, nothing is changed") {
   Result<ServicePlan> plan = PlanServiceLockdown(host, MakeProfile({Entry("RemoteRegistry", ServiceDirective::kDisable)}));
   REQUIRE(plan.ok());
   std::string sink;
-  auto journal = NewJournal(&sink, /*fail_at=*/1);  // the header goes through; every later append fails
-  Status s = ApplyServicePlan(host, *plan, *journal, kQuiet);
+  auto journal = StringJournal(&sink, "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"}, /*fail_at=*/1);  // the header goes through; every later append fails
+  Status s = ApplyServicePlan(host, *plan, *journal, Quiet);
   REQUIRE_FALSE(s.ok());
   CHECK(host.calls.empty());
 }
@@ -168,12 +146,12 @@ TEST_CASE("rollback restores start types and running states, and a second rollba
   Result<ServicePlan> plan = PlanServiceLockdown(host, profile);
   REQUIRE(plan.ok());
   std::string sink;
-  auto journal = NewJournal(&sink);
-  REQUIRE(ApplyServicePlan(host, *plan, *journal, kQuiet).ok());
+  auto journal = StringJournal(&sink, "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"});
+  REQUIRE(ApplyServicePlan(host, *plan, *journal, Quiet).ok());
   Result<Journal> read = ParseJournal("mem.journal", sink);
   REQUIRE(read.ok());
 
-  RollbackResult first = RollbackServices(host, *read, kQuiet);
+  RollbackResult first = RollbackServices(host, *read, Quiet);
   CHECK(first.restored == 3);
   CHECK(first.failures.empty());
   CHECK(host.Find("RemoteRegistry")->start == ServiceStartType::kAuto);
@@ -183,7 +161,7 @@ TEST_CASE("rollback restores start types and running states, and a second rollba
   CHECK_FALSE(host.Find("PacsStore")->running);
 
   const size_t calls = host.calls.size();
-  RollbackResult second = RollbackServices(host, *read, kQuiet);
+  RollbackResult second = RollbackServices(host, *read, Quiet);
   CHECK(second.restored == 0);
   CHECK(second.already_as_before == 3);
   CHECK(host.calls.size() == calls);
@@ -196,13 +174,13 @@ TEST_CASE("delayed auto-start is journalled and restored where the SCM supports 
   REQUIRE(plan.ok());
   CHECK(plan->changes[0].Describe() == "service RemoteRegistry: start auto (delayed) -> disabled, running -> stopped");
   std::string sink;
-  auto journal = NewJournal(&sink);
-  REQUIRE(ApplyServicePlan(host, *plan, *journal, kQuiet).ok());
+  auto journal = StringJournal(&sink, "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"});
+  REQUIRE(ApplyServicePlan(host, *plan, *journal, Quiet).ok());
   host.Find("RemoteRegistry")->delayed_auto_start = false;  // something else cleared it meanwhile
   Result<Journal> read = ParseJournal("mem.journal", sink);
   REQUIRE(read.ok());
   CHECK(read->services[0].delayed_auto_start == std::optional<bool>(true));
-  RollbackServices(host, *read, kQuiet);
+  RollbackServices(host, *read, Quiet);
   CHECK(host.Find("RemoteRegistry")->start == ServiceStartType::kAuto);
   CHECK(host.Find("RemoteRegistry")->delayed_auto_start == std::optional<bool>(true));
 
@@ -213,11 +191,11 @@ TEST_CASE("delayed auto-start is journalled and restored where the SCM supports 
   plan = PlanServiceLockdown(wine_like, MakeProfile({Entry("SNMP", ServiceDirective::kDisable)}));
   REQUIRE(plan.ok());
   sink.clear();
-  auto journal2 = NewJournal(&sink);
-  REQUIRE(ApplyServicePlan(wine_like, *plan, *journal2, kQuiet).ok());
+  auto journal2 = StringJournal(&sink, "mem.journal", {"test", "HOST", "2026-11-22T00:00:00Z"});
+  REQUIRE(ApplyServicePlan(wine_like, *plan, *journal2, Quiet).ok());
   read = ParseJournal("mem.journal", sink);
   CHECK_FALSE(read->services[0].delayed_auto_start.has_value());
-  CHECK(RollbackServices(wine_like, *read, kQuiet).failures.empty());
+  CHECK(RollbackServices(wine_like, *read, Quiet).failures.empty());
   CHECK(wine_like.Find("SNMP")->start == ServiceStartType::kAuto);
 }
 

@@ -2,6 +2,8 @@
 // profiles ({name} in rule lists, if/unless on entries) and policies.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include "toolkit/engine/check.h"
 #include "toolkit/platform/memory_host.h"
 #include "toolkit/spec/parameters.h"
@@ -9,18 +11,10 @@
 #include "toolkit/spec/site.h"
 
 namespace otharden {
+using namespace testing;
 namespace {
 
 using Type = ProfileParameter::Type;
-
-const ProtectedServices& Protected() {
-  static const ProtectedServices list = [] {
-    Result<ProtectedServices> p = LoadProtectedServicesFile(OTHARDEN_SOURCE_DIR "/policies/protected-services.xml");
-    REQUIRE(p.ok());
-    return *p;
-  }();
-  return list;
-}
 
 // A profile with parameters; line 5 is the first <parameter>, line 15 the DICOM rule.
 const char* kProfile = R"(<?xml version="1.0"?>
@@ -50,10 +44,10 @@ ParameterArgument Param(const std::string& name, const std::string& value) {
 }
 
 Result<Profile> Parse(const std::string& text, const std::vector<ParameterArgument>& given) {
-  return ParseProfile("p.xml", text, Protected(), given);
+  return ParseProfile("p.xml", text, ShippedProtectedServices(), given);
 }
 
-std::string ErrorOf(const std::string& text, const std::vector<ParameterArgument>& given) {
+std::string ParametersErrorOf(const std::string& text, const std::vector<ParameterArgument>& given) {
   Result<Profile> p = Parse(text, given);
   REQUIRE_FALSE(p.ok());
   CHECK(p.status().code() == Status::Code::kInvalidInput);
@@ -161,51 +155,51 @@ TEST_CASE("a profile's parameters are substituted into rules and decide conditio
 }
 
 TEST_CASE("a missing, malformed or undeclared parameter is refused, naming it and where") {
-  CHECK(ErrorOf(kProfile, {}).rfind("p.xml:5: parameter 'pacs-addresses' (address-list: the PACS) is required", 0) == 0);
-  CHECK(ErrorOf(kProfile, {Param("pacs-addresses", "10.20.0.0/33")})
+  CHECK(ParametersErrorOf(kProfile, {}).rfind("p.xml:5: parameter 'pacs-addresses' (address-list: the PACS) is required", 0) == 0);
+  CHECK(ParametersErrorOf(kProfile, {Param("pacs-addresses", "10.20.0.0/33")})
             .rfind("--param pacs-addresses=10.20.0.0/33: parameter 'pacs-addresses' (address-list, declared at p.xml:5)", 0) == 0);
-  CHECK(ErrorOf(kProfile, {Param("pacs-addresses", "10.0.0.1"), Param("dicom-port", "70000")}).find("'70000' is not a port") !=
+  CHECK(ParametersErrorOf(kProfile, {Param("pacs-addresses", "10.0.0.1"), Param("dicom-port", "70000")}).find("'70000' is not a port") !=
         std::string::npos);
-  CHECK(ErrorOf(kProfile, {Param("pacs-addresses", "10.0.0.1"), Param("film-printer", "yes")}).find("'yes' is not a boolean") !=
+  CHECK(ParametersErrorOf(kProfile, {Param("pacs-addresses", "10.0.0.1"), Param("film-printer", "yes")}).find("'yes' is not a boolean") !=
         std::string::npos);
-  const std::string typo = ErrorOf(kProfile, {Param("pacs-addresses", "10.0.0.1"), Param("dicom-prot", "1")});
+  const std::string typo = ParametersErrorOf(kProfile, {Param("pacs-addresses", "10.0.0.1"), Param("dicom-prot", "1")});
   CHECK(typo.find("--param dicom-prot=1: profile imaging (p.xml) declares no parameter 'dicom-prot'; did you mean "
                   "'dicom-port'?") == 0);
   // A site file value that is malformed names the site file's line.
   ParameterArgument from_site{"pacs-addresses", "nowhere", "site.xml:7", "site file site.xml:7"};
-  CHECK(ErrorOf(kProfile, {from_site}).rfind("site.xml:7: parameter 'pacs-addresses'", 0) == 0);
+  CHECK(ParametersErrorOf(kProfile, {from_site}).rfind("site.xml:7: parameter 'pacs-addresses'", 0) == 0);
 }
 
 TEST_CASE("parameter declarations and references are validated with file and line") {
   const std::vector<ParameterArgument> ok = {Param("pacs-addresses", "10.0.0.1")};
-  CHECK(ErrorOf(Replace(kProfile, "{dicom-port},11112", "{dicom-prot}"), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "{dicom-port},11112", "{dicom-prot}"), ok)
             .find("p.xml:15: local-ports: {dicom-prot} names no declared parameter; did you mean 'dicom-port'?") == 0);
-  CHECK(ErrorOf(Replace(kProfile, "{dicom-port},11112", "{pacs-addresses}"), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "{dicom-port},11112", "{pacs-addresses}"), ok)
             .find("p.xml:15: local-ports: {pacs-addresses} is address-list, this list needs port") == 0);
-  CHECK(ErrorOf(Replace(kProfile, "{dicom-port},11112", "x{dicom-port}"), ok).find("is not a parameter reference") !=
+  CHECK(ParametersErrorOf(Replace(kProfile, "{dicom-port},11112", "x{dicom-port}"), ok).find("is not a parameter reference") !=
         std::string::npos);
-  CHECK(ErrorOf(Replace(kProfile, "name=\"DICOM\"", "name=\"{DICOM}\""), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "name=\"DICOM\"", "name=\"{DICOM}\""), ok)
             .find("parameters ({name}) can only be used in remote-addresses, local-ports and remote-ports") != std::string::npos);
-  CHECK(ErrorOf(Replace(kProfile, "unless=\"film-printer\"", "unless=\"dicom-port\""), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "unless=\"film-printer\"", "unless=\"dicom-port\""), ok)
             .find("p.xml:10: unless=\"dicom-port\" needs a boolean parameter") == 0);
-  CHECK(ErrorOf(Replace(kProfile, "unless=\"film-printer\"", "if=\"film-printer\""), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "unless=\"film-printer\"", "if=\"film-printer\""), ok)
             .find("p.xml:11: service 'Spooler' is both <disable> (line 10) and <must-run>") == 0);
-  CHECK(ErrorOf(Replace(kProfile, "type=\"port\"", "type=\"number\""), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "type=\"port\"", "type=\"number\""), ok)
             .find("p.xml:6: parameter 'dicom-port': type 'number' must be one of") == 0);
-  CHECK(ErrorOf(Replace(kProfile, "default=\"104\"", "default=\"0\""), ok).find("p.xml:6: parameter 'dicom-port': default") ==
+  CHECK(ParametersErrorOf(Replace(kProfile, "default=\"104\"", "default=\"0\""), ok).find("p.xml:6: parameter 'dicom-port': default") ==
         0);
-  CHECK(ErrorOf(Replace(kProfile, "name=\"film-printer\"", "name=\"dicom-port\""), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "name=\"film-printer\"", "name=\"dicom-port\""), ok)
             .find("p.xml:7: parameter 'dicom-port' is declared twice (first on line 6)") == 0);
-  CHECK(ErrorOf(Replace(kProfile, " description=\"the PACS\"", ""), ok).find("needs a non-empty 'description'") !=
+  CHECK(ParametersErrorOf(Replace(kProfile, " description=\"the PACS\"", ""), ok).find("needs a non-empty 'description'") !=
         std::string::npos);
-  CHECK(ErrorOf(Replace(kProfile, "<parameter name=\"dicom-port\"", "<parameter required=\"true\" name=\"dicom-port\""), ok)
+  CHECK(ParametersErrorOf(Replace(kProfile, "<parameter name=\"dicom-port\"", "<parameter required=\"true\" name=\"dicom-port\""), ok)
             .find("unknown attribute 'required'") != std::string::npos);
 }
 
 TEST_CASE("the protected list wins even for an entry a parameter leaves out") {
   const std::string text = Replace(kProfile, "<disable service=\"fax\" reason=\"r3\"/>",
                                    "<disable service=\"MpsSvc\" if=\"film-printer\" reason=\"r3\"/>");
-  CHECK(ErrorOf(text, {Param("pacs-addresses", "10.0.0.1")}).find("service 'MpsSvc' is protected") != std::string::npos);
+  CHECK(ParametersErrorOf(text, {Param("pacs-addresses", "10.0.0.1")}).find("service 'MpsSvc' is protected") != std::string::npos);
 }
 
 TEST_CASE("site files are read strictly, with file and line") {

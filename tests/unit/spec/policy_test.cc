@@ -22,7 +22,7 @@ std::string PolicyText(const std::string& rollups_extra = "", const std::string&
 )" + root_extra + "</policy>\n";
 }
 
-std::string ErrorOf(const std::string& text) {
+std::string PolicyErrorOf(const std::string& text) {
   Result<Policy> p = ParsePolicy("bad.xml", text);
   REQUIRE_FALSE(p.ok());
   CHECK(p.status().code() == Status::Code::kInvalidInput);
@@ -66,56 +66,56 @@ TEST_CASE("a minimal policy parses") {
 }
 
 TEST_CASE("policy errors name the file and the line") {
-  CHECK(ErrorOf("<policy format='1' name='x'>\n<title>t</title>\n<os>\n</policy>") ==
+  CHECK(PolicyErrorOf("<policy format='1' name='x'>\n<title>t</title>\n<os>\n</policy>") ==
         "bad.xml:3: not well-formed XML: an element is not closed, or is closed by the wrong end tag "
         "(XMLElement name=os)");
-  CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-13\" kb=\"KB4499149\" confidence=\"H\" source=\"t\"/>\n")) ==
+  CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-13\" kb=\"KB4499149\" confidence=\"H\" source=\"t\"/>\n")) ==
         "bad.xml:12: month '2019-13' must look like 2019-04");
-  CHECK(ErrorOf(PolicyText("", "  <surprise/>\n")) == "bad.xml:13: unknown element <surprise> inside <policy>");
+  CHECK(PolicyErrorOf(PolicyText("", "  <surprise/>\n")) == "bad.xml:13: unknown element <surprise> inside <policy>");
 }
 
 TEST_CASE("policy validation refuses what would mislead a check") {
   SECTION("a rollup listed twice") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4493471\" confidence=\"H\" source=\"t\"/>\n"))
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4493471\" confidence=\"H\" source=\"t\"/>\n"))
               .find("KB4493471 is listed twice") != std::string::npos);
   }
   SECTION("rollups out of order") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-03\" kb=\"KB4489887\" confidence=\"H\" source=\"t\"/>\n"))
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-03\" kb=\"KB4489887\" confidence=\"H\" source=\"t\"/>\n"))
               .find("must come after KB4493471") != std::string::npos);
   }
   SECTION("a later rollup with an older kernel") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" min-kernel=\"6.0.6003.20400\" "
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" min-kernel=\"6.0.6003.20400\" "
                              "confidence=\"H\" source=\"t\"/>\n"))
               .find("is lower than 6.0.6003.20489") != std::string::npos);
   }
   SECTION("a rollup nothing could recognise") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" confidence=\"H\" source=\"t\"/>\n"))
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-05\" confidence=\"H\" source=\"t\"/>\n"))
               .find("rollup 2019-05 needs a 'kb', a 'min-kernel' or both") != std::string::npos);
   }
   SECTION("a confidence grade that is not H, M or L") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" confidence=\"sure\" source=\"t\"/>\n"))
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" confidence=\"sure\" source=\"t\"/>\n"))
               .find("confidence 'sure'") != std::string::npos);
   }
   SECTION("a rollup without a source") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" confidence=\"H\"/>\n"))
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" confidence=\"H\"/>\n"))
               .find("needs a non-empty 'source'") != std::string::npos);
   }
   SECTION("a KB that is not a KB number") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"4499149\" confidence=\"H\" source=\"t\"/>\n"))
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"4499149\" confidence=\"H\" source=\"t\"/>\n"))
               .find("is not a KB number") != std::string::npos);
   }
   SECTION("an unknown attribute") {
-    CHECK(ErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" confidence=\"H\" source=\"t\" "
+    CHECK(PolicyErrorOf(PolicyText("    <rollup month=\"2019-05\" kb=\"KB4499149\" confidence=\"H\" source=\"t\" "
                              "kernel=\"1\"/>\n"))
               .find("unknown attribute 'kernel' on <rollup>") != std::string::npos);
   }
   SECTION("a format this version does not read") {
     std::string text = PolicyText();
     text.replace(text.find("format=\"1\""), 10, "format=\"2\"");
-    CHECK(ErrorOf(text).find("policy format '2' is not supported") != std::string::npos);
+    CHECK(PolicyErrorOf(text).find("policy format '2' is not supported") != std::string::npos);
   }
   SECTION("a profile handed in as a policy") {
-    CHECK(ErrorOf("<profile name='x'/>") ==
+    CHECK(PolicyErrorOf("<profile name='x'/>") ==
           "bad.xml:1: root element is <profile>, expected <policy>: is this a policy file?");
   }
 }

@@ -5,6 +5,8 @@
 // and each profile has an example site file that satisfies it.
 #include <catch2/catch.hpp>
 
+#include "tests/unit/test_support.h"
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -15,6 +17,7 @@
 #include "toolkit/spec/site.h"
 
 namespace otharden {
+using namespace testing;
 namespace {
 
 namespace fs = std::filesystem;
@@ -27,15 +30,6 @@ std::vector<std::string> XmlFiles(const std::string& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-const ProtectedServices& Protected() {
-  static const ProtectedServices list = [] {
-    Result<ProtectedServices> p = LoadProtectedServicesFile(kRepo + "/policies/protected-services.xml");
-    REQUIRE(p.ok());
-    return *p;
-  }();
-  return list;
 }
 
 // The profile's example site file, as the README documents it.
@@ -102,7 +96,7 @@ TEST_CASE("every profile loads with its example site file, and with each boolean
   for (const std::string& path : XmlFiles("profiles")) {
     INFO(path);
     const SiteFile site = ExampleSite(path);
-    Result<Profile> profile = LoadProfileFile(path, Protected(), site.values);
+    Result<Profile> profile = LoadProfileFile(path, ShippedProtectedServices(), site.values);
     INFO(profile.status().ToString());
     REQUIRE(profile.ok());
     CHECK(profile->name == fs::path(path).stem().string());
@@ -119,7 +113,7 @@ TEST_CASE("every profile loads with its example site file, and with each boolean
       Result<std::vector<ParameterArgument>> merged =
           MergeParameterArguments(flipped, {{p.name, now == "true" ? "false" : "true", "--param", "--param"}});
       REQUIRE(merged.ok());
-      Result<Profile> other = LoadProfileFile(path, Protected(), *merged);
+      Result<Profile> other = LoadProfileFile(path, ShippedProtectedServices(), *merged);
       INFO(p.name << " flipped: " << other.status().ToString());
       CHECK(other.ok());
     }
@@ -128,7 +122,7 @@ TEST_CASE("every profile loads with its example site file, and with each boolean
 
 TEST_CASE("every profile entry has a reason and a source") {
   for (const std::string& path : XmlFiles("profiles")) {
-    Result<Profile> profile = LoadProfileFile(path, Protected(), ExampleSite(path).values);
+    Result<Profile> profile = LoadProfileFile(path, ShippedProtectedServices(), ExampleSite(path).values);
     REQUIRE(profile.ok());
     for (const ServiceEntry& e : profile->services) {
       INFO(path << ":" << e.line << " " << e.name);
@@ -159,7 +153,7 @@ TEST_CASE("no profile disables or sets to manual a protected service, under any 
       REQUIRE(name);
       INFO(path << ":" << el->GetLineNum() << " <" << kind << " service=" << name << ">");
       CHECK(el->Attribute("reason"));
-      if (kind == "disable" || kind == "manual") CHECK_FALSE(Protected().Find(name));
+      if (kind == "disable" || kind == "manual") CHECK_FALSE(ShippedProtectedServices().Find(name));
       ++entries;
     }
   }
@@ -168,11 +162,11 @@ TEST_CASE("no profile disables or sets to manual a protected service, under any 
 
 TEST_CASE("the appliance profiles disable at least what the baseline disables") {
   Result<Profile> baseline =
-      LoadProfileFile(kRepo + "/profiles/baseline-2008.xml", Protected(), ExampleSite(kRepo + "/profiles/baseline-2008.xml").values);
+      LoadProfileFile(kRepo + "/profiles/baseline-2008.xml", ShippedProtectedServices(), ExampleSite(kRepo + "/profiles/baseline-2008.xml").values);
   REQUIRE(baseline.ok());
   for (const char* name : {"medical-imaging", "baggage-handling", "industrial-hmi"}) {
     const std::string path = kRepo + "/profiles/" + name + ".xml";
-    Result<Profile> profile = LoadProfileFile(path, Protected(), ExampleSite(path).values);
+    Result<Profile> profile = LoadProfileFile(path, ShippedProtectedServices(), ExampleSite(path).values);
     REQUIRE(profile.ok());
     for (const ServiceEntry& b : baseline->services) {
       if (b.name == "Spooler" || b.name == "SNMP" || b.name == "SNMPTRAP") continue;  // site decisions

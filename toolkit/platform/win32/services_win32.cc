@@ -266,6 +266,18 @@ Status ScmStop(const std::string& name, std::chrono::milliseconds timeout) {
   Result<SERVICE_STATUS_PROCESS> status = QueryStatus(*service, name);
   if (!status.ok()) return status.status();
   if (status->dwCurrentState == SERVICE_STOPPED) return Status::Ok();
+  // The SCM refuses STOP while a service is START_PENDING (ControlService:
+  // ERROR_SERVICE_CANNOT_ACCEPT_CTRL, 1061, "the state of the service is ...
+  // SERVICE_START_PENDING"). A service still starting, e.g. one a killed
+  // apply had just started, is awaited first, within the same timeout.
+  if (status->dwCurrentState == SERVICE_START_PENDING) {
+    Status started = WaitFor(*service, name, SERVICE_RUNNING, timeout);
+    if (!started.ok()) {
+      status = QueryStatus(*service, name);
+      if (status.ok() && status->dwCurrentState == SERVICE_STOPPED) return Status::Ok();
+      return started;
+    }
+  }
   if (status->dwCurrentState != SERVICE_STOP_PENDING) {
     SERVICE_STATUS ignored = {};
     if (!ControlService(service->get(), SERVICE_CONTROL_STOP, &ignored)) {
@@ -281,6 +293,17 @@ Status ScmStart(const std::string& name, std::chrono::milliseconds timeout) {
   if (!manager.ok()) return manager.status();
   Result<ScHandle> service = OpenNamed(*manager, name, SERVICE_START | SERVICE_QUERY_STATUS);
   if (!service.ok()) return service.status();
+  // A service still STOP_PENDING (e.g. one with a slow shutdown that a killed
+  // apply had asked to stop) cannot be started until it has stopped: StartService
+  // answers ERROR_SERVICE_ALREADY_RUNNING (1056) while its process is there, and
+  // waiting for RUNNING would then see it stop. Await STOPPED first, within the
+  // same timeout.
+  Result<SERVICE_STATUS_PROCESS> status = QueryStatus(*service, name);
+  if (!status.ok()) return status.status();
+  if (status->dwCurrentState == SERVICE_STOP_PENDING) {
+    Status stopped = WaitFor(*service, name, SERVICE_STOPPED, timeout);
+    if (!stopped.ok()) return stopped;
+  }
   if (!StartServiceW(service->get(), 0, nullptr)) {
     const DWORD error = GetLastError();
     if (error != ERROR_SERVICE_ALREADY_RUNNING) return Win32Failure(What(name), "StartServiceW", error);
