@@ -1,6 +1,8 @@
 #include "toolkit/cli/media_gate.h"
 
 #include <catch2/catch.hpp>
+
+#include "tests/unit/test_support.h"
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -9,16 +11,12 @@
 #include "toolkit/sign/digest.h"
 
 namespace otharden {
+using namespace testing;
 namespace {
 
 namespace fs = std::filesystem;
 
-void WriteFile(const fs::path& path, const std::string& data) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << data;
-}
-
-const std::string kProfile = "<profile format=\"1\" name=\"p\" policy=\"esu-6003\"/>\n";
+const std::string kGateProfile = "<profile format=\"1\" name=\"p\" policy=\"esu-6003\"/>\n";
 
 // A signed stick in a temporary folder (vendor key in keys/trusted/), with a
 // signed profile on it and another signed profile outside it.
@@ -45,8 +43,8 @@ struct GateFixture {
     fs::remove_all(base, ec);
   }
   static void SignProfile(const fs::path& path, const SecretKey& key) {
-    WriteFile(path, kProfile);
-    WriteFile(path.string() + ".minisig", *SignData(key, kProfile, "profile"));
+    WriteFile(path, kGateProfile);
+    WriteFile(path.string() + ".minisig", *SignData(key, kGateProfile, "profile"));
   }
   Result<MediaTrust> Check(const std::string& profile, bool allow_media = false, bool allow_profile = false) {
     return CheckMediaAndProfileAt(stick.string(), profile, allow_media, allow_profile);
@@ -65,7 +63,7 @@ TEST_CASE("media gate: a verified stick and a signed profile pass without overri
     CHECK(t->profile_signed);
     CHECK(!t->profile_override);
     CHECK(t->profile_key_id == f.vendor.KeyIdHex());
-    CHECK(t->profile_sha256 == Sha256Hex(kProfile));
+    CHECK(t->profile_sha256 == Sha256Hex(kGateProfile));
     CHECK(t->media_root == f.stick.string());
   }
 }
@@ -128,7 +126,7 @@ TEST_CASE("media gate: unsigned, untrusted and altered profiles are refused") {
     CHECK(r.status().message().find(other.KeyIdHex()) != std::string::npos);
   }
   SECTION("changed after signing") {
-    WriteFile(outside, kProfile + "<!-- -->\n");
+    WriteFile(outside, kGateProfile + "<!-- -->\n");
     Result<MediaTrust> r = f.Check(outside.string());
     REQUIRE(!r.ok());
     CHECK(r.status().message().find("site.xml.minisig") != std::string::npos);

@@ -1,6 +1,8 @@
 #include "toolkit/media/manifest.h"
 
 #include <catch2/catch.hpp>
+
+#include "tests/unit/test_support.h"
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -8,40 +10,13 @@
 #include "toolkit/sign/digest.h"
 
 namespace otharden {
+using namespace testing;
 namespace {
 
 namespace fs = std::filesystem;
 
 const std::string kHashA(64, 'a');
 const std::string kHashB(64, 'b');
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("otharden-manifest-test-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-  std::string operator/(const std::string& rel) const { return (path_ / rel).string(); }
-
- private:
-  fs::path path_;
-};
-
-void WriteFile(const std::string& path, const std::string& data) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << data;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::string Manifest(const std::vector<std::string>& lines) {
   std::string text = "otharden-manifest 1\n";
@@ -50,7 +25,7 @@ std::string Manifest(const std::vector<std::string>& lines) {
 }
 
 // The error message of parsing `text`, or "" when it parses.
-std::string ParseError(const std::string& text) {
+std::string ManifestParseError(const std::string& text) {
   Result<std::vector<ManifestEntry>> r = ParseManifest(text, "M");
   return r.ok() ? "" : r.status().message();
 }
@@ -68,30 +43,30 @@ TEST_CASE("manifest: writer output is the documented format and reads back") {
   CHECK((*back)[1].size == 18446744073709551615ull);
   CHECK((*back)[1].path == "policies/esu 6003.xml");
   CHECK((*back)[2].sha256 == kHashB);
-  CHECK(ParseError(Manifest({})).empty());  // a manifest of nothing is well formed
+  CHECK(ManifestParseError(Manifest({})).empty());  // a manifest of nothing is well formed
 }
 
 TEST_CASE("manifest: reader refuses malformed lines with file:line") {
   const std::string ok = kHashA + " 1 ";
-  CHECK(ParseError("") == "M:1: empty file; expected 'otharden-manifest 1'");
-  CHECK(ParseError("otharden-manifest 2\n").find("M:1: format 'otharden-manifest 2' is not one") == 0);
-  CHECK(ParseError("hello\n").find("M:1: not an otharden MANIFEST") == 0);
-  CHECK(ParseError("otharden-manifest 1").find("M:1: the last line has no line end") == 0);
-  CHECK(ParseError("otharden-manifest 1\r\n").find("M:1: carriage return") == 0);
-  CHECK(ParseError(Manifest({ok + "a", ok + "b\r"})).find("M:3: carriage return") == 0);
-  CHECK(ParseError(Manifest({ok + "a", kHashA + "  1 b"})).find("M:3: the size must be") == 0);
-  CHECK(ParseError(Manifest({kHashA + " 1"})).find("M:2: expected '<sha256> <size> <path>'") == 0);
-  CHECK(ParseError(Manifest({std::string(64, 'A') + " 1 a"})).find("M:2: the SHA-256 must be 64 lower-case") == 0);
-  CHECK(ParseError(Manifest({std::string(63, 'a') + " 1 a"})).find("M:2: the SHA-256") == 0);
-  CHECK(ParseError(Manifest({kHashA + " 01 a"})).find("M:2: the size must be") == 0);
-  CHECK(ParseError(Manifest({kHashA + " -1 a"})).find("M:2: the size must be") == 0);
-  CHECK(ParseError(Manifest({kHashA + " 18446744073709551616 a"})).find("M:2: the size must be") == 0);
-  CHECK(ParseError(Manifest({ok + "a", ""})).find("M:3: expected") == 0);
+  CHECK(ManifestParseError("") == "M:1: empty file; expected 'otharden-manifest 1'");
+  CHECK(ManifestParseError("otharden-manifest 2\n").find("M:1: format 'otharden-manifest 2' is not one") == 0);
+  CHECK(ManifestParseError("hello\n").find("M:1: not an otharden MANIFEST") == 0);
+  CHECK(ManifestParseError("otharden-manifest 1").find("M:1: the last line has no line end") == 0);
+  CHECK(ManifestParseError("otharden-manifest 1\r\n").find("M:1: carriage return") == 0);
+  CHECK(ManifestParseError(Manifest({ok + "a", ok + "b\r"})).find("M:3: carriage return") == 0);
+  CHECK(ManifestParseError(Manifest({ok + "a", kHashA + "  1 b"})).find("M:3: the size must be") == 0);
+  CHECK(ManifestParseError(Manifest({kHashA + " 1"})).find("M:2: expected '<sha256> <size> <path>'") == 0);
+  CHECK(ManifestParseError(Manifest({std::string(64, 'A') + " 1 a"})).find("M:2: the SHA-256 must be 64 lower-case") == 0);
+  CHECK(ManifestParseError(Manifest({std::string(63, 'a') + " 1 a"})).find("M:2: the SHA-256") == 0);
+  CHECK(ManifestParseError(Manifest({kHashA + " 01 a"})).find("M:2: the size must be") == 0);
+  CHECK(ManifestParseError(Manifest({kHashA + " -1 a"})).find("M:2: the size must be") == 0);
+  CHECK(ManifestParseError(Manifest({kHashA + " 18446744073709551616 a"})).find("M:2: the size must be") == 0);
+  CHECK(ManifestParseError(Manifest({ok + "a", ""})).find("M:3: expected") == 0);
 }
 
 TEST_CASE("manifest: reader refuses unsafe, duplicate, unsorted and uncovered paths") {
   const std::string ok = kHashA + " 1 ";
-  auto error_for = [&](const std::string& path) { return ParseError(Manifest({ok + path})); };
+  auto error_for = [&](const std::string& path) { return ManifestParseError(Manifest({ok + path})); };
   CHECK(error_for("/etc/passwd").find("M:2: '/etc/passwd': absolute path") == 0);
   CHECK(error_for("C:/x.exe").find("M:2: 'C:/x.exe': ':' in the path") == 0);
   CHECK(error_for("bin\\x64\\otharden.exe").find("backslash") != std::string::npos);
@@ -105,9 +80,9 @@ TEST_CASE("manifest: reader refuses unsafe, duplicate, unsorted and uncovered pa
   CHECK(error_for("MANIFEST").find("is not covered by a manifest") != std::string::npos);
   CHECK(error_for("reports/r.xml").find("is not covered by a manifest") != std::string::npos);
   CHECK(error_for("Journals/j.log").find("is not covered by a manifest") != std::string::npos);
-  CHECK(ParseError(Manifest({ok + "a", ok + "a"})) == "M:3: 'a' is listed twice");
-  CHECK(ParseError(Manifest({ok + "b", ok + "a"})).find("M:3: 'a' is out of order") == 0);
-  CHECK(ParseError(Manifest({ok + "A.xml", ok + "a.xml"})).find("M:3: 'a.xml' is the same file as line 2") == 0);
+  CHECK(ManifestParseError(Manifest({ok + "a", ok + "a"})) == "M:3: 'a' is listed twice");
+  CHECK(ManifestParseError(Manifest({ok + "b", ok + "a"})).find("M:3: 'a' is out of order") == 0);
+  CHECK(ManifestParseError(Manifest({ok + "A.xml", ok + "a.xml"})).find("M:3: 'a.xml' is the same file as line 2") == 0);
 }
 
 TEST_CASE("manifest: writer refuses what the reader would") {

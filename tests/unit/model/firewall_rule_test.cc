@@ -89,7 +89,7 @@ FirewallRule ParseOk(const std::string& text) {
   return parsed.value();
 }
 
-std::string ParseError(const std::string& text) {
+std::string RuleParseError(const std::string& text) {
   auto parsed = ParseFirewallRule(text);
   INFO(text);
   REQUIRE_FALSE(parsed.ok());
@@ -459,12 +459,12 @@ TEST_CASE("malformed rule strings are refused with the field and offset") {
       {"v2.0|Action=Allow|Name=x|", "no Dir= field"},
   };
   for (const Case& c : cases) {
-    std::string message = ParseError(c.text);
+    std::string message = RuleParseError(c.text);
     INFO(message);
     CHECK(message.find(c.cause) != std::string::npos);
   }
   SECTION("hostile bytes are quoted, not copied") {
-    std::string message = ParseError(std::string("v2.0|Action=\x01\xff|Dir=In|"));
+    std::string message = RuleParseError(std::string("v2.0|Action=\x01\xff|Dir=In|"));
     CHECK(message.find("'\\x01\\xff'") != std::string::npos);
   }
 }

@@ -4,45 +4,21 @@
 #include <cryptopp/filters.h>
 
 #include <catch2/catch.hpp>
+
+#include "tests/unit/test_support.h"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
 namespace otharden {
+using namespace testing;
 namespace {
 
 namespace fs = std::filesystem;
 
 // 16 MiB keeps the tests quick; the default cost is exercised once.
 const KdfCost kCheapCost = *KdfCostForMemory(16);
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("otharden-sign-test-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-void WriteFile(const std::string& path, const std::string& data) {
-  std::ofstream(path, std::ios::binary) << data;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
