@@ -15,9 +15,11 @@
 # must be in its after state (and `recover` must leave it so). What the host
 # should look like is decided from the journal the crash left, never assumed.
 #
-# Two CTest tests share the points (FIRST 1 and 2, STEP 2), each on its own
-# simulated host, so that they run in parallel; each asserts that all its
-# points recovered, and that it had at least MIN_POINTS of them.
+# CTest runs two of these (FIRST 1 and 3, STEP 4: journal writes 1, 5, 9, ...
+# and 3, 7, 11, ..., 22 distinct crash points of the 43 writes an apply of this
+# profile makes), each on its own simulated host, so that they run in parallel;
+# each asserts that all its points recovered, and that it had at least
+# MIN_POINTS of them. `kill_e2e.sh EXE 1 1 40` crashes at every write.
 #
 #   kill_e2e.sh OTHARDEN_EXE [FIRST STEP MIN_POINTS]
 set -uo pipefail
