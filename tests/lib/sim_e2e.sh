@@ -44,10 +44,13 @@ host_state() {
   local args=() out rc=0 n
   [[ $# -gt 0 ]] && args=(services "$@")
   [[ -f $prefix/$SIM_PREFIX_DIR/fwprobe.exe ]] && args+=(firewall)
-  out=$("$sim/run-in-host.sh" "$prefix" 'C:\otharden-sim\sim_state.exe' "${args[@]}") || rc=$?
-  n=$(grep -cv '^profile=\|^rules=\|^rule=' <<<"$out")
+  # Wine's err channel is on for this read: when it fails, what Wine said is shown.
+  out=$(SIM_WINEDEBUG=err+all "$sim/run-in-host.sh" "$prefix" 'C:\otharden-sim\sim_state.exe' "${args[@]}" \
+          2>"$work/host_state.err") || rc=$?
+  n=$(grep -c . <<<"$(grep -v '^profile=\|^rules=\|^rule=' <<<"$out")")
   if [[ $rc -gt 1 || $n -ne $# ]] || { [[ ${args[-1]} == firewall ]] && ! grep -q '^rules=' <<<"$out"; }; then
-    echo "host_state: sim_state.exe answered exit $rc with $n service lines for $# services" >&2
+    echo "host_state: sim_state.exe answered exit $rc with $n service lines for $# services; stderr:" >&2
+    sed 's/^/    | /' "$work/host_state.err" >&2
   fi
   printf '%s\n' "$out"
 }
